@@ -1,0 +1,35 @@
+# ilacs: make demo (run on a bundled sample), make test (the test suite).
+# Each target creates .venv and installs what it needs on a machine with Python 3.11 and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CORPUS ?= ../shared/corpus
+
+.PHONY: demo test corpus bench lint golden clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/ilacs extract samples/salford-2023.pdf --no-findings
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+corpus: $(STAMP)
+	$(BIN)/python tests/corpus_check.py --corpus $(CORPUS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check ilacs_cli tests
+	$(BIN)/ruff format --check ilacs_cli tests
+
+# Regenerate tests/golden/*.json on purpose, then review the diff by hand.
+golden: $(STAMP)
+	$(BIN)/python -m pytest -q tests/test_golden.py --update-golden
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -1,0 +1,140 @@
+"""The pydantic models: they are the serialization format (JSON schema_version "1").
+
+Field names here are a public contract: add fields freely, but renaming or removing one
+needs a new ``schema_version`` and a note in the README.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1"
+
+
+class Kind(str, Enum):
+    ILACS_INSPECTION = "ilacs_inspection"
+    FOCUSED_VISIT = "focused_visit"
+    MONITORING_VISIT = "monitoring_visit"
+    SIF_INSPECTION = "sif_inspection"
+    LSCB_REVIEW = "lscb_review"
+    CHILD_PROTECTION_INSPECTION = "child_protection_inspection"
+    LAC_INSPECTION = "lac_inspection"
+
+
+class Grade(str, Enum):
+    OUTSTANDING = "outstanding"
+    GOOD = "good"
+    REQUIRES_IMPROVEMENT = "requires_improvement"
+    ADEQUATE = "adequate"
+    INADEQUATE = "inadequate"
+
+
+class Area(str, Enum):
+    IMPACT_OF_LEADERS = "impact_of_leaders"
+    HELP_AND_PROTECTION = "help_and_protection"
+    CHILDREN_IN_CARE = "children_in_care"
+    CARE_LEAVERS = "care_leavers"
+    CHILDREN_IN_CARE_AND_CARE_LEAVERS = "children_in_care_and_care_leavers"
+    OVERALL_EFFECTIVENESS = "overall_effectiveness"
+    CHILDREN_LOOKED_AFTER = "children_looked_after"
+    ADOPTION_PERFORMANCE = "adoption_performance"
+    LEADERSHIP_MANAGEMENT_GOVERNANCE = "leadership_management_governance"
+    LSCB = "lscb"
+
+
+GRADE_LABELS: dict[Grade, str] = {
+    Grade.OUTSTANDING: "Outstanding",
+    Grade.GOOD: "Good",
+    Grade.REQUIRES_IMPROVEMENT: "Requires improvement to be good",
+    Grade.ADEQUATE: "Adequate",
+    Grade.INADEQUATE: "Inadequate",
+}
+
+#: Grades in order from best to worst, for comparisons (``adequate`` sits where the
+#: 2012-13 frameworks put it, between good and inadequate).
+GRADE_RANK: dict[Grade, int] = {
+    Grade.OUTSTANDING: 4,
+    Grade.GOOD: 3,
+    Grade.REQUIRES_IMPROVEMENT: 2,
+    Grade.ADEQUATE: 2,
+    Grade.INADEQUATE: 1,
+}
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_enum_values=False)
+
+
+class LocalAuthority(_Model):
+    name: str = Field(description="The authority as the document's title names it.")
+    slug: str = Field(description="Lower-case hyphenated short name, e.g. 'salford'.")
+
+
+class Period(_Model):
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+
+class Inspector(_Model):
+    name: str
+    role: Literal["lead", "inspector"] = "inspector"
+
+
+class Judgement(_Model):
+    area: Area
+    label: str = Field(description="The row's wording in the judgement table.")
+    grade: Grade | None
+    grade_label: str | None = Field(description="The grade's wording in the table.")
+
+
+class ImprovementArea(_Model):
+    text: str
+    framework_refs: list[str] = Field(
+        default_factory=list,
+        description="National Framework cross-references, e.g. 'outcome 3', 'enabler: ...'.",
+    )
+    priority: bool = Field(
+        default=False, description="True for focused-visit 'Areas for priority action'."
+    )
+
+
+class Finding(_Model):
+    number: int
+    area: Area | None = Field(description="The judgement area whose heading it sits under.")
+    text: str
+    pages: list[int]
+
+
+class Source(_Model):
+    path: str
+    sha256: str
+    pages: int
+    parser_version: str = ""
+    engine: str = "pdfplumber"
+
+
+class Report(_Model):
+    schema_version: Literal["1"] = SCHEMA_VERSION
+    id: str = Field(description="Authority slug + year of the inspection's last day.")
+    kind: Kind
+    local_authority: LocalAuthority
+    inspection: Period = Field(default_factory=Period)
+    letter_date: dt.date | None = None
+    inspectors: list[Inspector] = Field(default_factory=list)
+    judgements: list[Judgement] = Field(default_factory=list)
+    overall_effectiveness: Grade | None = None
+    summary: list[str] = Field(default_factory=list)
+    improvement_areas: list[ImprovementArea] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    focus: str | None = Field(default=None, description="What a visit looked at.")
+    notes: list[str] = Field(default_factory=list, description="Footnotes.")
+    source: Source
+    warnings: list[str] = Field(default_factory=list)
+
+    def judgement(self, area: Area) -> Judgement | None:
+        """The judgement for ``area``, if the report has one."""
+        return next((j for j in self.judgements if j.area == area), None)

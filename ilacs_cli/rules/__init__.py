@@ -1,0 +1,1 @@
+"""Regex and layout rules, one module per document kind."""

@@ -1,0 +1,233 @@
+"""Vocabulary shared by every document kind: dates, grades, judgement areas, National
+Framework references, authority names and inspectors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from ..models import Area, Grade, Inspector
+
+MONTHS = {
+    name: index
+    for index, name in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        start=1,
+    )
+}
+MONTHS.update({name[:3]: index for name, index in list(MONTHS.items())})
+MONTHS["sept"] = 9
+
+_MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
+_DATE_TOKEN = re.compile(
+    rf"\b(?:(?P<year>(?:19|20)\d\d)|(?P<day>[0-3]?\d)(?:st|nd|rd|th)?|(?P<month>{_MONTH_RE})\.?)\b",
+    re.IGNORECASE,
+)
+SINGLE_DATE = re.compile(
+    rf"\b([0-3]?\d)(?:st|nd|rd|th)?\s+({_MONTH_RE})\.?,?\s+((?:19|20)\d\d)\b", re.IGNORECASE
+)
+
+
+def parse_dates(text: str) -> list[dt.date]:
+    """Every day named in a date phrase, with months and years carried back from later
+    tokens: "21 November to 2 December 2022" -> [2022-11-21, 2022-12-02]."""
+    tokens = [m for m in _DATE_TOKEN.finditer(text)]
+    days: list[tuple[int, int | None, int | None]] = []
+    month: int | None = None
+    year: int | None = None
+    for m in reversed(tokens):
+        if m.group("year"):
+            year = int(m.group("year"))
+        elif m.group("month"):
+            month = MONTHS[m.group("month").lower().rstrip(".")]
+        elif m.group("day"):
+            days.append((int(m.group("day")), month, year))
+    out: list[dt.date] = []
+    for day, mon, yr in reversed(days):
+        if mon is None or yr is None:
+            continue
+        try:
+            out.append(dt.date(yr, mon, day))
+        except ValueError:
+            continue
+    # a span written "30 December to 10 January 2020" starts in the year before
+    for i in range(len(out) - 2, -1, -1):
+        if out[i] > out[i + 1]:
+            try:
+                out[i] = out[i].replace(year=out[i].year - 1)
+            except ValueError:
+                pass
+    return out
+
+
+def date_span(text: str) -> tuple[dt.date | None, dt.date | None]:
+    dates = parse_dates(text)
+    if not dates:
+        return None, None
+    return min(dates), max(dates)
+
+
+def single_date(text: str) -> dt.date | None:
+    m = SINGLE_DATE.search(text)
+    if not m:
+        return None
+    try:
+        return dt.date(int(m.group(3)), MONTHS[m.group(2).lower()], int(m.group(1)))
+    except ValueError:
+        return None
+
+
+# --------------------------------------------------------------------------- grades
+
+_GRADE_PATTERNS: list[tuple[re.Pattern[str], Grade]] = [
+    (re.compile(r"^outstanding\b", re.I), Grade.OUTSTANDING),
+    (re.compile(r"^good\b", re.I), Grade.GOOD),
+    (re.compile(r"^requires? improvement(\s+to\s+be\s+good)?\b", re.I), Grade.REQUIRES_IMPROVEMENT),
+    (re.compile(r"^inadequate\b", re.I), Grade.INADEQUATE),
+    (re.compile(r"^adequate\b", re.I), Grade.ADEQUATE),
+]
+GRADE_WORDS = re.compile(
+    r"outstanding|good|requires? improvement(?:\s+to\s+be\s+good)?|inadequate|adequate",
+    re.IGNORECASE,
+)
+
+
+def parse_grade(text: str) -> Grade | None:
+    text = text.strip().strip(".").strip()
+    for pattern, grade in _GRADE_PATTERNS:
+        if pattern.match(text):
+            return grade
+    return None
+
+
+# --------------------------------------------------------------------------- areas
+
+
+def area_of(label: str) -> Area | None:
+    """The judgement area a table row or section heading names."""
+    t = re.sub(r"\s+", " ", label.lower())
+    if "overall effectiveness" in t:
+        return Area.OVERALL_EFFECTIVENESS
+    if "impact of leaders" in t or "leadership" in t and "social work" in t:
+        return Area.IMPACT_OF_LEADERS
+    if "help and protection" in t:
+        return Area.HELP_AND_PROTECTION
+    if "care leavers" in t or "care-leavers" in t:
+        if re.search(r"children in care and|looked after and", t):
+            return Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS
+        return Area.CARE_LEAVERS
+    if "children in care" in t:
+        return Area.CHILDREN_IN_CARE
+    return None
+
+
+# --------------------------------------------------------------------------- framework refs
+
+_NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+}
+_REF_GROUP = re.compile(r"\(([^()]*national\s+framework[^()]*)\)\s*\.?", re.IGNORECASE)
+
+
+def framework_refs(text: str) -> tuple[str, list[str]]:
+    """Split National Framework cross-references out of an improvement bullet.
+
+    Returns the bullet text with the references kept (they are part of what Ofsted wrote)
+    and the normalised references: "outcome 3", "enabler: the workforce is equipped ...".
+    """
+    refs: list[str] = []
+    for group in _REF_GROUP.finditer(text):
+        inner = re.sub(r"\s+", " ", group.group(1))
+        inner = re.sub(r"[,;:]?\s*(the\s+)?national\s+framework\s*$", "", inner, flags=re.I)
+        for part in re.split(r";|\band\b(?=\s+(?:outcome|enabler|principle))|,(?=\s*(?:outcome|enabler|principle))", inner, flags=re.I):
+            part = part.strip(" ,.")
+            if not part:
+                continue
+            m = re.match(r"(outcomes?)\s+(\w+)(?:\s*(?:,|and|&)\s*(\w+))*", part, re.I)
+            if m:
+                for num in re.findall(r"\b(\d+|" + "|".join(_NUMBER_WORDS) + r")\b", part, re.I):
+                    n = int(num) if num.isdigit() else _NUMBER_WORDS[num.lower()]
+                    refs.append(f"outcome {n}")
+                continue
+            m = re.match(r"(enabler|principle)s?\s*[:\-–]?\s*(.*)", part, re.I)
+            if m:
+                refs.append(f"{m.group(1).lower()}: {m.group(2).strip().rstrip('.').lower()}")
+                continue
+            refs.append(part.lower())
+    return text, refs
+
+
+# --------------------------------------------------------------------------- names
+
+_SLUG_DROP = re.compile(
+    r"\b(city|county|borough|metropolitan|district|royal|london|council|"
+    r"of|the|children'?s?|and families trust|trust)\b",
+    re.IGNORECASE,
+)
+
+
+def slugify(name: str) -> str:
+    """'Salford City Council' -> 'salford'; 'London Borough of Tower Hamlets' ->
+    'tower-hamlets'; 'Westmorland and Furness Council' -> 'westmorland-and-furness'."""
+    text = name.replace("’", "'").replace("&", "and")
+    text = re.sub(r"\bCity of London( Corporation)?\b", "London Corporation", text, flags=re.I)
+    if not re.search(r"\bLondon Corporation\b", text, re.I):
+        text = re.sub(
+            r"\b(city|county|borough|metropolitan|district|royal|london|council|"
+            r"children and families trust|children's services trust|trust|of|the)\b",
+            " ",
+            text,
+            flags=re.IGNORECASE,
+        )
+    text = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return re.sub(r"-+", "-", text) or "unknown"
+
+
+_ROLE = re.compile(
+    r"[,;]?\s*\(?(?:(?:His|Her)\s+Majesty[’']?s\s+(?:Inspector|Inspectors)(?:\s*\(HMI\))?|HMI|"
+    r"Ofsted\s+Inspector|Social\s+Care\s+Regulatory\s+Inspector|lead\s+inspector)\)?\.?\s*$",
+    re.IGNORECASE,
+)
+
+
+def clean_person(name: str) -> str:
+    name = re.sub(r"\s+", " ", name).strip(" ,.;")
+    prev = None
+    while prev != name:
+        prev = name
+        name = _ROLE.sub("", name).strip(" ,.;")
+    return name
+
+
+def split_names(text: str) -> list[str]:
+    """'A, B and C' -> [A, B, C]."""
+    parts = re.split(r",\s*(?:and\s+)?|\s+and\s+|\s*&\s*", text)
+    return [clean_person(p) for p in parts if clean_person(p)]
+
+
+def make_inspectors(names: list[str]) -> list[Inspector]:
+    seen: list[str] = []
+    for n in names:
+        if n and n not in seen:
+            seen.append(n)
+    return [Inspector(name=n, role="lead" if i == 0 else "inspector") for i, n in enumerate(seen)]
