@@ -179,6 +179,10 @@ def build_blocks(doc: Document) -> list[Block]:
                     note = Block(BlockKind.FOOTNOTE, [ln])
                     blocks.append(note)
                 continue
+            if current is not None and prev is not None and re.fullmatch(r"[.,;:)]+", ln.text):
+                # punctuation set in another font size lands on a line of its own
+                current.lines[-1].text += ln.text
+                continue
             kind = BlockKind.HEADING if _is_heading_style(ln, body) else BlockKind.PARA
             if ln.starts_bullet:
                 kind = BlockKind.BULLET
@@ -188,7 +192,7 @@ def build_blocks(doc: Document) -> list[Block]:
                 last = current.lines[-1]
                 if prev is None:
                     # first line on a new page: does the previous page's block go on?
-                    start_new = not _continues_across_page(current, ln, kind, body)
+                    start_new = not _continues_across_page(current, ln, kind)
                 else:
                     gap = ln.top - prev.top
                     pitch = max(prev.size, ln.size) * 1.6
@@ -220,7 +224,7 @@ def build_blocks(doc: Document) -> list[Block]:
     return _finish(blocks)
 
 
-def _continues_across_page(block: Block, first: Line, kind: BlockKind, body: float) -> bool:
+def _continues_across_page(block: Block, first: Line, kind: BlockKind) -> bool:
     if block.kind not in (BlockKind.PARA, BlockKind.BULLET) or kind is BlockKind.HEADING:
         return False
     if NUMBERED.match(first.text) or first.starts_bullet:
@@ -236,6 +240,8 @@ def _continues_across_page(block: Block, first: Line, kind: BlockKind, body: flo
         start = block.lines[0].x0
         if indent - start > 5 and abs(first.x0 - indent) < 3:
             return True
+    # A sentence that ends on a full page and a capital at the margin overleaf is
+    # ambiguous: a person cannot tell either. We start a new paragraph.
     return False
 
 

@@ -146,34 +146,59 @@ _NUMBER_WORDS = {
     "seven": 7,
     "eight": 8,
 }
-_REF_GROUP = re.compile(r"\(([^()]*national\s+framework[^()]*)\)\s*\.?", re.IGNORECASE)
+_REF_GROUP = re.compile(
+    r"\(([^()]*(?:national\s+framework|\boutcomes?\s+(?:\d|one|two|three|four|five|six|seven|eight)"
+    r"|\benablers?\b|\bprinciples?\b)[^()]*)\)",
+    re.IGNORECASE,
+)
+_KEYWORD = r"(?:outcomes?|enablers?|principles?)\b"
+_NUM = r"(?:\d+|" + "|".join(_NUMBER_WORDS) + r")"
 
 
 def framework_refs(text: str) -> tuple[str, list[str]]:
     """Split National Framework cross-references out of an improvement bullet.
 
-    Returns the bullet text with the references kept (they are part of what Ofsted wrote)
-    and the normalised references: "outcome 3", "enabler: the workforce is equipped ...".
+    Returns the bullet text unchanged (the reference is part of what Ofsted wrote) and the
+    normalised references: "outcome 3", "enabler 2", "enabler: the workforce is equipped
+    and effective", "principle 1". Handles "(outcome three, national framework)",
+    "(Outcome 3: national framework)", "(National Framework, Outcome 1)" and wrapped lines.
     """
     refs: list[str] = []
     for group in _REF_GROUP.finditer(text):
-        inner = re.sub(r"\s+", " ", group.group(1))
-        inner = re.sub(r"[,;:]?\s*(the\s+)?national\s+framework\s*$", "", inner, flags=re.I)
-        for part in re.split(r";|\band\b(?=\s+(?:outcome|enabler|principle))|,(?=\s*(?:outcome|enabler|principle))", inner, flags=re.I):
-            part = part.strip(" ,.")
+        inner = re.sub(r"\s+", " ", group.group(1)).strip()
+        if not re.search(_KEYWORD, inner, re.IGNORECASE):
+            continue
+        inner = re.sub(
+            r"(?:[,;:]\s*)?(?:the\s+)?(?:children[’']s social care:?\s+)?national\s+framework"
+            r"(?:\s*[,;:])?",
+            ";",
+            inner,
+            flags=re.IGNORECASE,
+        )
+        parts = re.split(
+            rf";|,\s*(?:and\s+)?(?={_KEYWORD})|\s+and\s+(?={_KEYWORD})", inner, flags=re.IGNORECASE
+        )
+        for part in parts:
+            part = part.strip(" ,.:;")
             if not part:
                 continue
-            m = re.match(r"(outcomes?)\s+(\w+)(?:\s*(?:,|and|&)\s*(\w+))*", part, re.I)
+            m = re.match(r"outcomes?\s+(.*)$", part, re.IGNORECASE)
             if m:
-                for num in re.findall(r"\b(\d+|" + "|".join(_NUMBER_WORDS) + r")\b", part, re.I):
+                for num in re.findall(rf"\b{_NUM}\b", m.group(1), re.IGNORECASE):
                     n = int(num) if num.isdigit() else _NUMBER_WORDS[num.lower()]
                     refs.append(f"outcome {n}")
                 continue
-            m = re.match(r"(enabler|principle)s?\s*[:\-–]?\s*(.*)", part, re.I)
+            m = re.match(
+                rf"(enabler|principle)s?\s*({_NUM})?\s*[:\-–,]?\s*(.*)$", part, re.IGNORECASE
+            )
             if m:
-                refs.append(f"{m.group(1).lower()}: {m.group(2).strip().rstrip('.').lower()}")
+                word, num, name = m.group(1).lower(), m.group(2), m.group(3).strip().rstrip(".")
+                if name:
+                    refs.append(f"{word}: {name.lower()}")
+                elif num:
+                    n = int(num) if num.isdigit() else _NUMBER_WORDS[num.lower()]
+                    refs.append(f"{word} {n}")
                 continue
-            refs.append(part.lower())
     return text, refs
 
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..ingest import Line
-from ..layout import Block, BlockKind
+from ..layout import Block, BlockKind, join_lines
 from ..models import Area, Finding, Grade, GRADE_LABELS, ImprovementArea, Judgement
 from .common import area_of, date_span, framework_refs, make_inspectors, clean_person, parse_grade
 from .context import Context, Draft
@@ -226,15 +226,30 @@ def extract_ilacs(ctx: Context, draft: Draft) -> None:
             (i for i in range(wnti + 1, len(blocks)) if blocks[i].kind is BlockKind.HEADING),
             len(blocks),
         )
-        items = [b for b in blocks[wnti + 1 : end] if b.kind is BlockKind.BULLET]
-        if not items:
-            items = [b for b in blocks[wnti + 1 : end] if b.kind is BlockKind.PARA]
-        for b in items:
-            text, refs = framework_refs(b.body())
+        items = improvement_items(blocks[wnti + 1 : end])
+        for item in items:
+            text, refs = framework_refs(item)
             draft.improvement_areas.append(ImprovementArea(text=text, framework_refs=refs))
         if not items:
             draft.warnings.append("'What needs to improve' has no items")
     _findings(ctx, draft, sections)
+
+
+def improvement_items(blocks: list[Block]) -> list[str]:
+    """Bullets of an improvement list; paragraphs between bullets (sub-items, a wrapped
+    tail) belong to the bullet above. With no bullet glyphs, each paragraph is an item."""
+    items: list[str] = []
+    has_bullets = any(b.kind is BlockKind.BULLET for b in blocks)
+    for b in blocks:
+        if b.kind is BlockKind.FOOTNOTE or b.kind is BlockKind.HEADING:
+            continue
+        if b.kind is BlockKind.BULLET or not has_bullets or not items:
+            if has_bullets and b.kind is not BlockKind.BULLET:
+                continue  # a lead-in sentence before the first bullet
+            items.append(b.body())
+        else:
+            items[-1] = join_lines([items[-1], b.text])
+    return items
 
 
 def _findings(ctx: Context, draft: Draft, sections: list[int]) -> None:

@@ -1,0 +1,228 @@
+"""`make corpus`: run the extractor over every document in the shared corpus, check the
+invariants of each kind, and compare against the hand-checked truth files in tests/truth/.
+
+Prints a table (stdout) and exits 1 on any crash, broken invariant or truth mismatch that
+is not listed in KNOWN_FAILURES (each with its reason; keep that list honest and short).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import traceback
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from ilacs_cli import extract  # noqa: E402
+from ilacs_cli.errors import IlacsError  # noqa: E402
+from ilacs_cli.models import Area, Kind, Report  # noqa: E402
+
+TRUTH = ROOT / "tests" / "truth"
+
+#: file -> why it is allowed to fail for now. Every entry is a known, explained gap.
+KNOWN_FAILURES: dict[str, str] = {
+    "salford/inspection-2018-11-12.pdf": (
+        "page 1 ends a sentence on a full page and page 2 starts a capitalised line at the "
+        "margin: the layout cannot tell a new paragraph from a continuation. We split (5 "
+        "summary paragraphs); the hand-checker joined them by reading (4). Joining on full "
+        "pages breaks devon/inspection-2025-05-13.pdf, where the page ends a paragraph."
+    ),
+}
+
+#: Kinds this version extracts; other recognised kinds are refused with exit 3 for now.
+EXTRACTED = {Kind.ILACS_INSPECTION}
+
+FOOTER = re.compile(r"Inspection of [^.]{0,80}children[’']s services\s+\d", re.IGNORECASE)
+
+
+def run_one(path: str) -> dict:
+    try:
+        report = extract(path)
+    except IlacsError as exc:
+        return {"path": path, "refused": exc.reason, "code": int(exc.exit_code)}
+    except Exception as exc:  # a crash: always a failure
+        return {"path": path, "crash": f"{type(exc).__name__}: {exc}", "tb": traceback.format_exc()}
+    return {"path": path, "report": report.model_dump(mode="json")}
+
+
+def invariants(report: Report) -> list[str]:
+    problems: list[str] = []
+    if report.kind is Kind.ILACS_INSPECTION:
+        if not report.judgements:
+            problems.append("no judgements")
+        for j in report.judgements:
+            if j.grade is None:
+                problems.append(f"judgement {j.area.value} has no grade")
+        numbers = [f.number for f in report.findings]
+        if numbers != list(range(1, len(numbers) + 1)):
+            problems.append(f"findings not numbered 1..{len(numbers)}")
+        if not numbers:
+            problems.append("no findings")
+        for f in report.findings:
+            if f.area is None:
+                problems.append(f"finding {f.number} is under no judgement heading")
+            if FOOTER.search(f.text):
+                problems.append(f"finding {f.number} contains footer text")
+        if report.inspection.start is None or report.inspection.end is None:
+            problems.append("no inspection dates")
+        if report.local_authority.slug == "unknown":
+            problems.append("no local authority")
+    return problems
+
+
+def _first_words(text: str, n: int = 6) -> str:
+    return " ".join(text.split()[:n])
+
+
+def compare_ilacs(report: Report, truth: dict) -> list[str]:
+    diffs: list[str] = []
+
+    def check(what: str, got, want) -> None:
+        if got != want:
+            diffs.append(f"{what}: got {got!r}, truth {want!r}")
+
+    check("local_authority", report.local_authority.name, truth["local_authority"])
+    check("start", str(report.inspection.start), truth["inspection_start"])
+    check("end", str(report.inspection.end), truth["inspection_end"])
+    lead = report.inspectors[0].name if report.inspectors else None
+    check("lead inspector", lead, truth.get("lead_inspector"))
+    got_j = {
+        j.area.value: j.grade.value if j.grade else None
+        for j in report.judgements
+        if j.area is not Area.OVERALL_EFFECTIVENESS
+    }
+    check("judgements", got_j, truth["judgements"])
+    overall = report.overall_effectiveness.value if report.overall_effectiveness else None
+    check("overall", overall, truth["overall_effectiveness"])
+    check("summary paragraphs", len(report.summary), truth["summary_paragraphs"])
+    if report.summary and truth.get("summary_first_words"):
+        want = truth["summary_first_words"]
+        check("summary first words", _first_words(report.summary[0], len(want.split())), want)
+    check(
+        "improvement areas",
+        [a.text for a in report.improvement_areas],
+        truth["improvement_areas"],
+    )
+    if "framework_refs" in truth:
+        check("framework refs", [a.framework_refs for a in report.improvement_areas], truth["framework_refs"])
+    check("findings", len(report.findings), truth["findings"])
+    sections: list[list] = []
+    for f in report.findings:
+        area = f.area.value if f.area else None
+        if sections and sections[-1][0] == area:
+            sections[-1][2] = f.number
+        else:
+            sections.append([area, f.number, f.number])
+    check("sections", sections, [list(s) for s in truth["sections"]])
+    by_number = {str(f.number): f for f in report.findings}
+    last = report.findings[-1] if report.findings else None
+    for key, words in truth.get("finding_first_words", {}).items():
+        f = last if key == "LAST" else by_number.get(key)
+        got = _first_words(f.text, len(words.split())) if f else None
+        check(f"finding {key} first words", got, words)
+    for key, words in truth.get("split_paragraph_last_words", {}).items():
+        f = by_number.get(key)
+        n = len(words.split())
+        got = " ".join(f.text.split()[-n:]) if f else None
+        check(f"finding {key} last words", got, words)
+    return diffs
+
+
+def load_truth() -> dict[str, dict]:
+    out: dict[str, dict] = {}
+    path = TRUTH / "ilacs_truth.json"
+    if path.exists():
+        for item in json.loads(path.read_text(encoding="utf-8")):
+            out[item["file"]] = {"kind": "ilacs_inspection", **item}
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--only", help="substring of the files to run")
+    args = parser.parse_args()
+    corpus = Path(args.corpus)
+    manifest = corpus / "MANIFEST.tsv"
+    if not manifest.exists():
+        print(f"corpus check: {manifest} not found", file=sys.stderr)
+        return 2
+    files = [
+        line.split("\t")[0]
+        for line in manifest.read_text(encoding="utf-8").splitlines()[1:]
+        if line.strip()
+    ]
+    files = sorted(f for f in files if not args.only or args.only in f)
+    truth = load_truth()
+    failures: list[str] = []
+    rows: list[tuple[str, ...]] = []
+    counts: dict[str, int] = {}
+    checked = 0
+    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+        results = pool.map(run_one, [str(corpus / f) for f in files])
+        for rel, result in zip(files, results, strict=True):
+            problems: list[str] = []
+            if "crash" in result:
+                problems.append("CRASH " + result["crash"])
+                print(result["tb"], file=sys.stderr)
+                rows.append((rel, "crash", "", "", "", "", ""))
+            elif "refused" in result:
+                counts["refused"] = counts.get("refused", 0) + 1
+                if rel in truth:
+                    problems.append(f"refused ({result['refused']}) but the truth file has it")
+                if "does not extract yet" not in result["refused"]:
+                    counts["refused as not a report"] = counts.get("refused as not a report", 0) + 1
+                rows.append((rel, f"refused: {result['refused'][:60]}", "", "", "", "", ""))
+            else:
+                report = Report.model_validate(result["report"])
+                counts[report.kind.value] = counts.get(report.kind.value, 0) + 1
+                problems.extend(invariants(report))
+                if rel in truth:
+                    checked += 1
+                    problems.extend(compare_ilacs(report, truth[rel]))
+                rows.append(
+                    (
+                        rel,
+                        report.kind.value,
+                        str(len(report.judgements)),
+                        report.overall_effectiveness.value if report.overall_effectiveness else "-",
+                        str(len(report.findings)),
+                        str(len(report.improvement_areas)),
+                        "; ".join(report.warnings)[:80],
+                    )
+                )
+            for p in problems:
+                if rel in KNOWN_FAILURES:
+                    print(f"known failure {rel}: {p} ({KNOWN_FAILURES[rel]})", file=sys.stderr)
+                else:
+                    failures.append(f"{rel}: {p}")
+    _print_table(rows)
+    summary = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
+    print(f"\n{len(files)} documents ({summary}); {checked} compared with hand-checked truth")
+    for f in failures:
+        print(f"FAIL {f}")
+    print(f"corpus: {len(files) - len({f.split(':')[0] for f in failures})} passed, "
+          f"{len({f.split(':')[0] for f in failures})} failed")
+    return 1 if failures else 0
+
+
+def _print_table(rows: list[tuple[str, ...]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="ilacs corpus check")
+    for col in ("file", "kind", "judgements", "overall", "findings", "improve", "warnings"):
+        table.add_column(col, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    Console(width=200).print(table)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
