@@ -16,8 +16,7 @@ from .errors import ExitCode, IlacsError, UsageError
 from .models import Kind
 
 app = typer.Typer(
-    help="Ofsted's inspection reports on English local authorities' children's services, "
-    "as data.",
+    help="Ofsted's inspection reports on English local authorities' children's services, as data.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_show_locals=False,
@@ -177,7 +176,10 @@ def _emit(reports, fmt: Format, output: Path | None, findings: bool, several: bo
     if fmt is Format.jsonl:
         text = "".join(r.model_dump_json() + "\n" for r in reports)
     elif several:
-        text = json.dumps([r.model_dump(mode="json") for r in reports], indent=2, ensure_ascii=False) + "\n"
+        text = (
+            json.dumps([r.model_dump(mode="json") for r in reports], indent=2, ensure_ascii=False)
+            + "\n"
+        )
     elif reports:
         text = reports[0].model_dump_json(indent=2) + "\n"
     else:

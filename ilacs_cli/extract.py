@@ -12,13 +12,16 @@ from .rules.common import slugify
 from .rules.context import Context, Draft
 from .rules.detect import detect
 from .rules.ilacs import extract_ilacs
+from .rules.visits import extract_visit
 
 #: Bump whenever a rule change alters output: cached reports from an older parser are
 #: re-extracted.
-PARSER_VERSION = "1.0.0"
+PARSER_VERSION = "1.1.0"
 
 _RULES = {
     Kind.ILACS_INSPECTION: extract_ilacs,
+    Kind.FOCUSED_VISIT: extract_visit,
+    Kind.MONITORING_VISIT: extract_visit,
 }
 
 
@@ -82,6 +85,8 @@ def _report(doc: Document, kind: Kind, draft: Draft) -> Report:
         improvement_areas=draft.improvement_areas,
         findings=draft.findings,
         focus=draft.focus,
+        visit_number=draft.visit_number,
+        judged_inadequate=draft.judged_inadequate,
         notes=draft.notes,
         source=Source(
             path=doc.path,

@@ -131,7 +131,9 @@ def document_from_text(text: str, path: str, sha256: str) -> Document:
             cells = _split_cells(raw)
             if not cells:
                 continue
-            segments = tuple(Segment(clean_text(c), float(i), float(i)) for i, c in enumerate(cells))
+            segments = tuple(
+                Segment(clean_text(c), float(i), float(i)) for i, c in enumerate(cells)
+            )
             text_line = clean_text(" ".join(s.text for s in segments))
             text_line = re.sub(r"^[-*]\s+", BULLET + " ", text_line)
             text_line = re.sub(r"\*\*(.+?)\*\*", r"\1", text_line)
@@ -263,8 +265,10 @@ def _attach_marks(groups: list[list[dict[str, Any]]]) -> list[list[dict[str, Any
                     abs(mark["x0"] - o["x1"]) < 2.5 or abs(o["x0"] - mark["x1"]) < 2.5
                     for o in other
                 )
-                level = min(o["top"] for o in other) - big * 0.4 <= mark["top"] <= max(
-                    o["bottom"] for o in other
+                level = (
+                    min(o["top"] for o in other) - big * 0.4
+                    <= mark["top"]
+                    <= max(o["bottom"] for o in other)
                 )
                 if mark["size"] < big * 0.8 and touching and level:
                     host = other
@@ -277,12 +281,12 @@ def _attach_marks(groups: list[list[dict[str, Any]]]) -> list[list[dict[str, Any
 
 
 def _open_pdf(data: bytes, path: str, password: str | None) -> Any:
+    import io
+
     import pdfplumber  # imported lazily: start-up of `ilacs --help` stays fast
     from pdfminer.pdfdocument import PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfplumber.utils.exceptions import PdfminerException
-
-    import io
 
     try:
         return pdfplumber.open(io.BytesIO(data), password=password or "")
@@ -327,9 +331,7 @@ def document_from_pdf(
         except Exception as exc:
             raise UnreadableDocument(f"damaged PDF ({type(exc).__name__}: {exc})", path) from exc
         if count > max_pages:
-            raise UnreadableDocument(
-                f"{count} pages is more than --max-pages {max_pages}", path
-            )
+            raise UnreadableDocument(f"{count} pages is more than --max-pages {max_pages}", path)
         for index, page in enumerate(pdf.pages, start=1):
             try:
                 words = extract_words(

@@ -120,9 +120,7 @@ def remove_furniture(doc: Document) -> list[str]:
             drop = False
             if where is not None:
                 key = (where, _norm(ln.text), round(ln.top / 6))
-                near = sum(
-                    candidates[(where, key[1], key[2] + d)] for d in (-1, 0, 1)
-                )
+                near = sum(candidates[(where, key[1], key[2] + d)] for d in (-1, 0, 1))
                 if near >= needed and pages_n >= 2:
                     drop = True
                 in_margin = ln.top > page.height * 0.88 or ln.bottom < page.height * 0.1
@@ -155,9 +153,12 @@ def _footnote_lines(lines: list[Line], body: float) -> set[int]:
             break
     # a footnote starts with its number; anything small without one above it is body
     ordered = [ln for ln in lines if id(ln) in out]
-    if ordered and not re.match(r"^[\d*†¹²³⁴-⁹]", ordered[0].text):
+    if not ordered or len(ordered) == len(lines):
         return set()
-    return out
+    above = lines[len(lines) - len(ordered) - 1]
+    set_apart = ordered[0].top - above.bottom > body * 1.2
+    numbered = bool(ordered[0].marks or re.match(r"^[\d*†¹²³⁴-⁹]", ordered[0].text))
+    return out if numbered or set_apart else set()
 
 
 def build_blocks(doc: Document) -> list[Block]:
@@ -200,7 +201,9 @@ def build_blocks(doc: Document) -> list[Block]:
                         kind is current.kind
                         or (kind is BlockKind.PARA and current.kind is BlockKind.BULLET)
                     ) and abs(ln.size - prev.size) < 1.0
-                    lone_number = bool(re.fullmatch(r"\d{1,3}\.?", last.text)) and len(current.lines) == 1
+                    lone_number = (
+                        bool(re.fullmatch(r"\d{1,3}\.?", last.text)) and len(current.lines) == 1
+                    )
                     # "17." wrapped to the start of a line inside a numbered paragraph
                     # sits at the paragraph's hanging indent, not at the number's place
                     wrapped_number = (

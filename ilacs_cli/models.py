@@ -131,6 +131,13 @@ class Report(_Model):
     improvement_areas: list[ImprovementArea] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
     focus: str | None = Field(default=None, description="What a visit looked at.")
+    visit_number: int | None = Field(
+        default=None, description="Monitoring visits: which visit since the inadequate judgement."
+    )
+    judged_inadequate: str | None = Field(
+        default=None,
+        description="Monitoring visits: when the authority was judged inadequate, as the letter says.",
+    )
     notes: list[str] = Field(default_factory=list, description="Footnotes.")
     source: Source
     warnings: list[str] = Field(default_factory=list)

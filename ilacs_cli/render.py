@@ -63,7 +63,9 @@ def header(report: Report) -> RenderableType:
     if report.inspectors:
         grid.add_row(
             "Inspectors",
-            ", ".join(f"{i.name}{' (lead)' if i.role == 'lead' else ''}" for i in report.inspectors),
+            ", ".join(
+                f"{i.name}{' (lead)' if i.role == 'lead' else ''}" for i in report.inspectors
+            ),
         )
     if report.judgements:
         grid.add_row("Overall", grade_text(report.overall_effectiveness))

@@ -32,10 +32,15 @@ KNOWN_FAILURES: dict[str, str] = {
         "summary paragraphs); the hand-checker joined them by reading (4). Joining on full "
         "pages breaks devon/inspection-2025-05-13.pdf, where the page ends a paragraph."
     ),
+    "wigan/focused-visit-2020-11-20.pdf": (
+        "the same page-break ambiguity in the Overview: page 2 opens 'However, this has been "
+        "significantly reinvigorated...' after a sentence that ended page 1; we count 8 "
+        "paragraphs, the hand-checker read it as a continuation (7) and noted 8 as possible."
+    ),
 }
 
 #: Kinds this version extracts; other recognised kinds are refused with exit 3 for now.
-EXTRACTED = {Kind.ILACS_INSPECTION}
+EXTRACTED = {Kind.ILACS_INSPECTION, Kind.FOCUSED_VISIT, Kind.MONITORING_VISIT}
 
 FOOTER = re.compile(r"Inspection of [^.]{0,80}children[’']s services\s+\d", re.IGNORECASE)
 
@@ -70,9 +75,74 @@ def invariants(report: Report) -> list[str]:
                 problems.append(f"finding {f.number} contains footer text")
         if report.inspection.start is None or report.inspection.end is None:
             problems.append("no inspection dates")
-        if report.local_authority.slug == "unknown":
-            problems.append("no local authority")
+    if report.kind in (Kind.FOCUSED_VISIT, Kind.MONITORING_VISIT):
+        if report.judgements or report.overall_effectiveness is not None:
+            problems.append("a visit letter with grades")
+        numbers = [f.number for f in report.findings]
+        if numbers != list(range(1, len(numbers) + 1)):
+            problems.append(f"findings not numbered 1..{len(numbers)}")
+        if any(f.area is not None for f in report.findings):
+            problems.append("a visit finding with a judgement area")
+        if report.inspection.start is None or report.letter_date is None:
+            problems.append("no visit or letter date")
+        if not report.inspectors:
+            problems.append("no inspectors")
+        for f in report.findings:
+            if FOOTER.search(f.text) or re.match(r"^\d\s", f.text):
+                problems.append(f"finding {f.number} contains footer or footnote text")
+    if report.local_authority.slug == "unknown":
+        problems.append("no local authority")
     return problems
+
+
+def compare_visit(report: Report, truth: dict) -> list[str]:
+    diffs: list[str] = []
+
+    def check(what: str, got, want) -> None:
+        if got != want:
+            diffs.append(f"{what}: got {got!r}, truth {want!r}")
+
+    check("kind", report.kind.value, truth["kind"])
+    check("local_authority", report.local_authority.name, truth["local_authority"])
+    check("start", str(report.inspection.start), truth["visit_start"])
+    check("end", str(report.inspection.end), truth["visit_end"])
+    check("letter_date", str(report.letter_date), truth["letter_date"])
+    check("inspectors", [i.name for i in report.inspectors], truth["inspectors"])
+    want_focus = truth.get("focus_first_words")
+    got_focus = (
+        _first_words(report.focus, len(want_focus.split()))
+        if report.focus and want_focus
+        else report.focus
+    )
+    check("focus", got_focus, want_focus)
+    summary = truth["summary_paragraphs"]
+    if summary is None:
+        summary = truth.get("overview_paragraphs") or 0
+    check("summary paragraphs", len(report.summary), summary)
+    check(
+        "priority actions",
+        [a.text for a in report.improvement_areas if a.priority],
+        truth["priority_actions"],
+    )
+    check(
+        "improvement areas",
+        [a.text for a in report.improvement_areas if not a.priority],
+        truth["improvement_areas"],
+    )
+    check(
+        "framework refs",
+        [a.framework_refs for a in report.improvement_areas if not a.priority],
+        truth["framework_refs"],
+    )
+    check("main findings", len(report.findings), truth["main_findings"])
+    got_words = [_first_words(f.text) for f in report.findings]
+    want_words = [_first_words(w) for w in truth.get("main_first_words", [])]
+    if got_words != want_words:
+        extra = [w for w in got_words if w not in want_words]
+        missing = [w for w in want_words if w not in got_words]
+        diffs.append(f"main findings first words differ: extra {extra}, missing {missing}")
+    check("footnotes", len(report.notes), truth["footnotes"])
+    return diffs
 
 
 def _first_words(text: str, n: int = 6) -> str:
@@ -109,7 +179,11 @@ def compare_ilacs(report: Report, truth: dict) -> list[str]:
         truth["improvement_areas"],
     )
     if "framework_refs" in truth:
-        check("framework refs", [a.framework_refs for a in report.improvement_areas], truth["framework_refs"])
+        check(
+            "framework refs",
+            [a.framework_refs for a in report.improvement_areas],
+            truth["framework_refs"],
+        )
     check("findings", len(report.findings), truth["findings"])
     sections: list[list] = []
     for f in report.findings:
@@ -139,6 +213,10 @@ def load_truth() -> dict[str, dict]:
     if path.exists():
         for item in json.loads(path.read_text(encoding="utf-8")):
             out[item["file"]] = {"kind": "ilacs_inspection", **item}
+    path = TRUTH / "focused_visit_truth.json"
+    if path.exists():
+        for item in json.loads(path.read_text(encoding="utf-8")):
+            out[item["file"]] = item
     return out
 
 
@@ -185,7 +263,10 @@ def main() -> int:
                 problems.extend(invariants(report))
                 if rel in truth:
                     checked += 1
-                    problems.extend(compare_ilacs(report, truth[rel]))
+                    if truth[rel]["kind"] == "ilacs_inspection":
+                        problems.extend(compare_ilacs(report, truth[rel]))
+                    else:
+                        problems.extend(compare_visit(report, truth[rel]))
                 rows.append(
                     (
                         rel,
@@ -207,8 +288,10 @@ def main() -> int:
     print(f"\n{len(files)} documents ({summary}); {checked} compared with hand-checked truth")
     for f in failures:
         print(f"FAIL {f}")
-    print(f"corpus: {len(files) - len({f.split(':')[0] for f in failures})} passed, "
-          f"{len({f.split(':')[0] for f in failures})} failed")
+    print(
+        f"corpus: {len(files) - len({f.split(':')[0] for f in failures})} passed, "
+        f"{len({f.split(':')[0] for f in failures})} failed"
+    )
     return 1 if failures else 0
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import ROOT
 
 CASES = [
@@ -14,6 +13,8 @@ CASES = [
     "trafford-2022.pdf",
     "salford-2023-ilacs-inspection.txt",
     "trafford-2022-ilacs-inspection.txt",
+    "salford-2025.pdf",
+    "salford-2025-focused-visit.txt",
 ]
 GOLDEN = ROOT / "tests" / "golden"
 

@@ -64,10 +64,19 @@ def test_parse_grade(text, grade):
 @pytest.mark.parametrize(
     "label, area",
     [
-        ("The impact of leaders on social work practice with children and families", Area.IMPACT_OF_LEADERS),
+        (
+            "The impact of leaders on social work practice with children and families",
+            Area.IMPACT_OF_LEADERS,
+        ),
         ("The impact of leaders on practice with children and families", Area.IMPACT_OF_LEADERS),
-        ("The experiences and progress of children who need help and protection", Area.HELP_AND_PROTECTION),
-        ("The experiences and progress of children in care and care leavers", Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS),
+        (
+            "The experiences and progress of children who need help and protection",
+            Area.HELP_AND_PROTECTION,
+        ),
+        (
+            "The experiences and progress of children in care and care leavers",
+            Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS,
+        ),
         ("The experiences and progress of children in care", Area.CHILDREN_IN_CARE),
         ("The experiences and progress of care leavers", Area.CARE_LEAVERS),
         ("The experiences and progress of children care leavers", Area.CARE_LEAVERS),

@@ -228,8 +228,9 @@ def slugify(name: str) -> str:
     return re.sub(r"-+", "-", text) or "unknown"
 
 
+_ROLE_PREFIX = re.compile(r"^(?:(?:His|Her) Majesty[’']s Inspectors?|HMI)\s*,?\s*", re.IGNORECASE)
 _ROLE = re.compile(
-    r"[,;]?\s*\(?(?:(?:His|Her)\s+Majesty[’']?s\s+(?:Inspector|Inspectors)(?:\s*\(HMI\))?|HMI|"
+    r"[,;]?\s*\(?(?:(?:(?:two|three|four|five|one) of\s+)?(?:His|Her)\s+Majesty[’']?s\s+(?:Inspector|Inspectors)(?:\s*\(HMI\))?|HMI|"
     r"Ofsted\s+Inspector|Social\s+Care\s+Regulatory\s+Inspector|lead\s+inspector)\)?\.?\s*$",
     re.IGNORECASE,
 )
@@ -241,6 +242,7 @@ def clean_person(name: str) -> str:
     while prev != name:
         prev = name
         name = _ROLE.sub("", name).strip(" ,.;")
+        name = _ROLE_PREFIX.sub("", name).strip(" ,.;")
     return name
 
 

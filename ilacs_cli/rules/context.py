@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ..ingest import Document
 from ..layout import Block
-from ..models import Grade, ImprovementArea, Inspector, Finding, Judgement
+from ..models import Finding, Grade, ImprovementArea, Inspector, Judgement
 
 
 @dataclass
@@ -34,5 +34,7 @@ class Draft:
     improvement_areas: list[ImprovementArea] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     focus: str | None = None
+    visit_number: int | None = None
+    judged_inadequate: str | None = None
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)

@@ -75,6 +75,5 @@ def detect(ctx: Context) -> Kind:
             "letter (no inspection title, dates or judgements found)"
         )
     raise UnsupportedDocument(
-        "not an Ofsted children's services report (no inspection title, dates or "
-        "judgements found)"
+        "not an Ofsted children's services report (no inspection title, dates or judgements found)"
     )

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 from ..ingest import Line
 from ..layout import Block, BlockKind, join_lines
-from ..models import Area, Finding, Grade, GRADE_LABELS, ImprovementArea, Judgement
-from .common import area_of, date_span, framework_refs, make_inspectors, clean_person, parse_grade
+from ..models import GRADE_LABELS, Area, Finding, Grade, ImprovementArea, Judgement
+from .common import area_of, clean_person, date_span, framework_refs, make_inspectors, parse_grade
 from .context import Context, Draft
 
 _HEADER = re.compile(r"^judgements?\s*(?:\|\s*)?grades?$", re.IGNORECASE)
@@ -121,7 +121,11 @@ def parse_table(lines: list[Line], geometry: bool) -> tuple[list[Judgement], set
                 rows[-1].label.append(label)
                 rows[-1].bottom = ln.bottom
         if grade:
-            if cells and not _GRADE_START.match(grade) and ln.top - cells[-1].bottom < ln.size * 1.2:
+            if (
+                cells
+                and not _GRADE_START.match(grade)
+                and ln.top - cells[-1].bottom < ln.size * 1.2
+            ):
                 cells[-1].parts.append(grade)
                 cells[-1].bottom = ln.bottom
             else:
@@ -137,8 +141,11 @@ def parse_table(lines: list[Line], geometry: bool) -> tuple[list[Judgement], set
     judgements: list[Judgement] = []
     # the table ends at its last graded row: anything after it is narrative
     while rows and not rows[-1].grade:
-        dropped = rows.pop()
-        warnings.append(f"judgement table: text after the last graded row ignored ({' '.join(dropped.label)[:60]!r})") if _ROW_START.match(dropped.label[0]) else None
+        # the table ends at its last graded row; an ungraded row that names a judgement
+        # is worth a warning, narrative running on after the table is not
+        dropped = " ".join(rows.pop().label)
+        if area_of(dropped) is not None and len(dropped) < 120:
+            warnings.append(f"judgement table: no grade for {dropped[:80]!r}")
     for row in rows:
         label = " ".join(row.label)
         area = area_of(label)
@@ -305,9 +312,7 @@ def _check_numbering(findings: list[Finding], warnings: list[str]) -> None:
         if f.number == expected:
             expected += 1
         elif f.number > expected:
-            missing = (
-                str(expected) if f.number == expected + 1 else f"{expected}-{f.number - 1}"
-            )
+            missing = str(expected) if f.number == expected + 1 else f"{expected}-{f.number - 1}"
             warnings.append(f"paragraph numbering: {missing} missing before {f.number}")
             expected = f.number + 1
         else:
