@@ -95,12 +95,19 @@ def invariants(report: Report) -> list[str]:
     return problems
 
 
-def compare_visit(report: Report, truth: dict) -> list[str]:
-    diffs: list[str] = []
+def _checker(diffs: list[str]):
+    """A function that records "what: got X, truth Y" in ``diffs`` when X != Y."""
 
     def check(what: str, got, want) -> None:
         if got != want:
             diffs.append(f"{what}: got {got!r}, truth {want!r}")
+
+    return check
+
+
+def compare_visit(report: Report, truth: dict) -> list[str]:
+    diffs: list[str] = []
+    check = _checker(diffs)
 
     check("kind", report.kind.value, truth["kind"])
     check("local_authority", report.local_authority.name, truth["local_authority"])
@@ -151,10 +158,7 @@ def _first_words(text: str, n: int = 6) -> str:
 
 def compare_ilacs(report: Report, truth: dict) -> list[str]:
     diffs: list[str] = []
-
-    def check(what: str, got, want) -> None:
-        if got != want:
-            diffs.append(f"{what}: got {got!r}, truth {want!r}")
+    check = _checker(diffs)
 
     check("local_authority", report.local_authority.name, truth["local_authority"])
     check("start", str(report.inspection.start), truth["inspection_start"])
