@@ -21,8 +21,7 @@ from .errors import UnreadableDocument
 BULLET = "•"
 
 # Bullet glyphs seen in Ofsted PDFs: geometric shapes and the Symbol/Wingdings
-# private-use code points (U+F06E, U+F0B7, U+F0A7, U+F0D8 ...).
-_BULLET_CHARS = set("◼■▪●•◦‣⁃∙·➢➤►▶✓✔-–") | {chr(c) for c in range(0xF000, 0xF100)}
+# private-use code points (U+F06E, U+F0B7 ...), all mapped to one plain bullet.
 _PUA = re.compile("[\ue000-\uf8ff]")
 _TRANSLATE = str.maketrans(
     {

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ..ingest import Line
 from ..layout import Block, BlockKind, join_lines
-from ..models import GRADE_LABELS, Area, Finding, Grade, ImprovementArea, Judgement
+from ..models import Area, Finding, ImprovementArea, Judgement
 from .common import area_of, clean_person, date_span, framework_refs, make_inspectors, parse_grade
 from .context import Context, Draft
 
@@ -318,6 +318,3 @@ def _check_numbering(findings: list[Finding], warnings: list[str]) -> None:
         else:
             warnings.append(f"paragraph numbering: {f.number} repeated or out of order")
 
-
-def grade_label(grade: Grade | None) -> str | None:
-    return GRADE_LABELS.get(grade) if grade else None
