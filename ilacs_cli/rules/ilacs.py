@@ -248,14 +248,13 @@ def improvement_items(blocks: list[Block]) -> list[str]:
     items: list[str] = []
     has_bullets = any(b.kind is BlockKind.BULLET for b in blocks)
     for b in blocks:
-        if b.kind is BlockKind.FOOTNOTE or b.kind is BlockKind.HEADING:
+        if b.kind in (BlockKind.FOOTNOTE, BlockKind.HEADING):
             continue
-        if b.kind is BlockKind.BULLET or not has_bullets or not items:
-            if has_bullets and b.kind is not BlockKind.BULLET:
-                continue  # a lead-in sentence before the first bullet
+        if b.kind is BlockKind.BULLET or not has_bullets:
             items.append(b.body())
-        else:
+        elif items:
             items[-1] = join_lines([items[-1], b.text])
+        # else: a lead-in sentence before the first bullet
     return items
 
 

@@ -61,7 +61,7 @@ _ORDINALS = {
 }
 
 
-def _section_of(block: Block, geometry: bool) -> str | None:
+def _section_of(block: Block) -> str | None:
     text = block.text
     if block.kind is not BlockKind.HEADING and (
         len(text.split()) > 12 or text.endswith((".", ","))
@@ -108,7 +108,7 @@ def extract_visit(ctx: Context, draft: Draft) -> None:
         draft.judged_inadequate = nth.group("when")
 
     sections: list[tuple[int, str]] = [
-        (i, name) for i, b in enumerate(blocks) if (name := _section_of(b, ctx.doc.geometry))
+        (i, name) for i, b in enumerate(blocks) if (name := _section_of(b))
     ]
     end = next((i for i, b in enumerate(blocks) if _END.match(b.text)), len(blocks))
     first_section = sections[0][0] if sections else end
