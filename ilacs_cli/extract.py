@@ -12,16 +12,22 @@ from .rules.common import slugify
 from .rules.context import Context, Draft
 from .rules.detect import detect
 from .rules.ilacs import extract_ilacs
+from .rules.older import extract_older
+from .rules.sif import extract_lscb_review, extract_sif
 from .rules.visits import extract_visit
 
 #: Bump whenever a rule change alters output: cached reports from an older parser are
 #: re-extracted.
-PARSER_VERSION = "1.1.0"
+PARSER_VERSION = "1.2.0"
 
 _RULES = {
     Kind.ILACS_INSPECTION: extract_ilacs,
     Kind.FOCUSED_VISIT: extract_visit,
     Kind.MONITORING_VISIT: extract_visit,
+    Kind.SIF_INSPECTION: extract_sif,
+    Kind.LSCB_REVIEW: extract_lscb_review,
+    Kind.CHILD_PROTECTION_INSPECTION: extract_older,
+    Kind.LAC_INSPECTION: extract_older,
 }
 
 

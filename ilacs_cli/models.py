@@ -44,6 +44,10 @@ class Area(str, Enum):
     ADOPTION_PERFORMANCE = "adoption_performance"
     LEADERSHIP_MANAGEMENT_GOVERNANCE = "leadership_management_governance"
     LSCB = "lscb"
+    # 2012-13 child protection and looked-after-children inspections
+    CAPACITY_FOR_IMPROVEMENT = "capacity_for_improvement"
+    QUALITY_OF_PRACTICE = "quality_of_practice"
+    LEADERSHIP_AND_GOVERNANCE = "leadership_and_governance"
 
 
 GRADE_LABELS: dict[Grade, str] = {
@@ -98,13 +102,23 @@ class ImprovementArea(_Model):
         description="National Framework cross-references, e.g. 'outcome 3', 'enabler: ...'.",
     )
     priority: bool = Field(
-        default=False, description="True for focused-visit 'Areas for priority action'."
+        default=False,
+        description="True for focused-visit 'Areas for priority action' and SIF "
+        "'Priority and immediate action'.",
+    )
+    area: Area | None = Field(
+        default=None,
+        description="Whose list it is when a report has several: 'lscb' for the LSCB "
+        "review's recommendations in a SIF report; null for the local authority's.",
     )
 
 
 class Finding(_Model):
     number: int
     area: Area | None = Field(description="The judgement area whose heading it sits under.")
+    section: str | None = Field(
+        default=None, description="The heading it sits under, as printed (SIF and ILACS)."
+    )
     text: str
     pages: list[int]
 

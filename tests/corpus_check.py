@@ -40,7 +40,24 @@ KNOWN_FAILURES: dict[str, str] = {
 }
 
 #: Kinds this version extracts; other recognised kinds are refused with exit 3 for now.
-EXTRACTED = {Kind.ILACS_INSPECTION, Kind.FOCUSED_VISIT, Kind.MONITORING_VISIT}
+EXTRACTED = {
+    Kind.ILACS_INSPECTION,
+    Kind.FOCUSED_VISIT,
+    Kind.MONITORING_VISIT,
+    Kind.SIF_INSPECTION,
+    Kind.LSCB_REVIEW,
+    Kind.CHILD_PROTECTION_INSPECTION,
+    Kind.LAC_INSPECTION,
+}
+
+SIF_AREAS = {
+    Area.OVERALL_EFFECTIVENESS,
+    Area.HELP_AND_PROTECTION,
+    Area.CHILDREN_LOOKED_AFTER,
+    Area.ADOPTION_PERFORMANCE,
+    Area.CARE_LEAVERS,
+    Area.LEADERSHIP_MANAGEMENT_GOVERNANCE,
+}
 
 FOOTER = re.compile(r"Inspection of [^.]{0,80}children[’']s services\s+\d", re.IGNORECASE)
 
@@ -90,6 +107,25 @@ def invariants(report: Report) -> list[str]:
         for f in report.findings:
             if FOOTER.search(f.text) or re.match(r"^\d\s", f.text):
                 problems.append(f"finding {f.number} contains footer or footnote text")
+    if report.kind is Kind.SIF_INSPECTION:
+        got = {j.area for j in report.judgements}
+        if not SIF_AREAS <= got:
+            problems.append(f"judgements missing: {sorted(a.value for a in SIF_AREAS - got)}")
+        for j in report.judgements:
+            if j.grade is None and (j.grade_label or "").lower() != "not judged":
+                problems.append(f"judgement {j.area.value} has no grade")
+        if report.overall_effectiveness is None:
+            problems.append("no overall judgement")
+        numbers = [f.number for f in report.findings]
+        if not numbers or numbers != sorted(set(numbers)):
+            problems.append("findings missing or not in increasing order")
+        if not [a for a in report.improvement_areas if a.area is None and not a.priority]:
+            problems.append("no areas for improvement")
+        if report.inspection.start is None or not report.inspectors:
+            problems.append("no inspection dates or inspectors")
+        for f in report.findings:
+            if FOOTER.search(f.text):
+                problems.append(f"finding {f.number} contains footer text")
     if report.local_authority.slug == "unknown":
         problems.append("no local authority")
     return problems
@@ -211,12 +247,58 @@ def compare_ilacs(report: Report, truth: dict) -> list[str]:
     return diffs
 
 
+def compare_sif(report: Report, truth: dict) -> list[str]:
+    diffs: list[str] = []
+    check = _checker(diffs)
+
+    check("local_authority", report.local_authority.name, truth["local_authority"])
+    check("start", str(report.inspection.start), truth["inspection_start"])
+    check("end", str(report.inspection.end), truth["inspection_end"])
+    lead = report.inspectors[0].name if report.inspectors else None
+    check("lead inspector", lead, truth.get("lead_inspector"))
+    overall = report.overall_effectiveness.value if report.overall_effectiveness else None
+    check("overall", overall, truth["overall"])
+    got_j = {}
+    for j in report.judgements:
+        if j.area in (Area.OVERALL_EFFECTIVENESS, Area.LSCB):
+            continue
+        not_judged = (j.grade_label or "").lower() == "not judged"
+        got_j[j.area.value] = j.grade.value if j.grade else "not_judged" if not_judged else None
+    check("judgements", got_j, truth["judgements"])
+    lscb = report.judgement(Area.LSCB)
+    check("lscb", lscb.grade.value if lscb and lscb.grade else None, truth["lscb"])
+    areas = [a for a in report.improvement_areas if a.area is None and not a.priority]
+    priority = [a for a in report.improvement_areas if a.area is None and a.priority]
+    check("areas for improvement", len(areas), truth["areas_for_improvement"])
+    check("priority actions", len(priority), truth["priority_actions_count"])
+    got_first = [
+        _first_words(a.text, len(w.split()))
+        for a, w in zip(areas, truth["areas_first_words"], strict=False)
+    ]
+    check("areas first words", got_first, truth["areas_first_words"][: len(got_first)])
+    if "lscb_areas_for_improvement" in truth:
+        lscb_areas = [a for a in report.improvement_areas if a.area is Area.LSCB and not a.priority]
+        check("lscb areas", len(lscb_areas), truth["lscb_areas_for_improvement"])
+    numbered = truth["numbered_paragraphs"]
+    if numbered is not None:
+        check(
+            "last paragraph number",
+            report.findings[-1].number if report.findings else None,
+            numbered,
+        )
+    return diffs
+
+
 def load_truth() -> dict[str, dict]:
     out: dict[str, dict] = {}
     path = TRUTH / "ilacs_truth.json"
     if path.exists():
         for item in json.loads(path.read_text(encoding="utf-8")):
             out[item["file"]] = {"kind": "ilacs_inspection", **item}
+    path = TRUTH / "sif_truth.json"
+    if path.exists():
+        for item in json.loads(path.read_text(encoding="utf-8")):
+            out[item["file"]] = {"kind": "sif_inspection", **item}
     path = TRUTH / "focused_visit_truth.json"
     if path.exists():
         for item in json.loads(path.read_text(encoding="utf-8")):
@@ -269,6 +351,8 @@ def main() -> int:
                     checked += 1
                     if truth[rel]["kind"] == "ilacs_inspection":
                         problems.extend(compare_ilacs(report, truth[rel]))
+                    elif truth[rel]["kind"] == "sif_inspection":
+                        problems.extend(compare_sif(report, truth[rel]))
                     else:
                         problems.extend(compare_visit(report, truth[rel]))
                 rows.append(

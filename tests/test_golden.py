@@ -15,6 +15,8 @@ CASES = [
     "trafford-2022-ilacs-inspection.txt",
     "salford-2025.pdf",
     "salford-2025-focused-visit.txt",
+    "salford-2015.pdf",
+    "salford-2012-child-protection-summary.txt",
 ]
 GOLDEN = ROOT / "tests" / "golden"
 

@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 
 from ilacs_cli import Kind, extract
-from ilacs_cli.errors import UnsupportedDocument
 
 FV = ["salford-2025.pdf", "salford-2025-focused-visit.txt"]
 
@@ -123,12 +122,3 @@ def test_monitoring_visit_letter():
         "Senior leaders have increased ",
         "Independent reviewing officers",
     ]
-
-
-def test_child_protection_2012_is_recognised_but_not_extracted(reports):
-    from conftest import SEEDS
-
-    with pytest.raises(UnsupportedDocument) as err:
-        extract(SEEDS / "salford-2012-child-protection-summary.txt")
-    assert "recognised as child protection inspection" in err.value.reason
-    assert err.value.exit_code == 3

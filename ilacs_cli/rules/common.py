@@ -231,7 +231,8 @@ def slugify(name: str) -> str:
 _ROLE_PREFIX = re.compile(r"^(?:(?:His|Her) Majesty[’']s Inspectors?|HMI)\s*,?\s*", re.IGNORECASE)
 _ROLE = re.compile(
     r"[,;]?\s*\(?(?:(?:(?:two|three|four|five|one) of\s+)?(?:His|Her)\s+Majesty[’']?s\s+(?:Inspector|Inspectors)(?:\s*\(HMI\))?|HMI|"
-    r"Ofsted\s+Inspector|Social\s+Care\s+Regulatory\s+Inspector|lead\s+inspector)\)?\.?\s*$",
+    r"Ofsted\s+Inspector|Social\s+Care\s+Regulatory\s+Inspector|lead\s+inspector|designate|OI|S?HMI|SCRI|"
+    r"Additional\s+Inspector)\)?\.?\s*$",
     re.IGNORECASE,
 )
 
@@ -248,7 +249,7 @@ def clean_person(name: str) -> str:
 
 def split_names(text: str) -> list[str]:
     """'A, B and C' -> [A, B, C]."""
-    parts = re.split(r",\s*(?:and\s+)?|\s+and\s+|\s*&\s*", text)
+    parts = re.split(r"[,;]\s*(?:and\s+)?|\s+and\s+|\s*&\s*", text)
     return [clean_person(p) for p in parts if clean_person(p)]
 
 

@@ -266,6 +266,7 @@ def _findings(ctx: Context, draft: Draft, sections: list[int]) -> None:
     table = {j.area: j for j in draft.judgements}
     seen_areas: list[Area] = []
     area: Area | None = None
+    section: str | None = None
     findings: list[Finding] = []
     for i in range(sections[0], len(blocks)):
         b = blocks[i]
@@ -273,6 +274,7 @@ def _findings(ctx: Context, draft: Draft, sections: list[int]) -> None:
             break
         if i in sections:
             area = area_of(b.text)
+            section = b.text
             m = _SECTION_GRADE.search(b.text)
             grade = parse_grade(m.group(1)) if m else None
             if area is not None:
@@ -290,7 +292,9 @@ def _findings(ctx: Context, draft: Draft, sections: list[int]) -> None:
                 continue
             continue
         if b.number is not None:
-            findings.append(Finding(number=b.number, area=area, text=b.body(), pages=b.pages))
+            findings.append(
+                Finding(number=b.number, area=area, section=section, text=b.body(), pages=b.pages)
+            )
         elif findings:
             prev = findings[-1]
             sep = "\n" if b.kind is BlockKind.BULLET or prev.text.endswith(":") else " "

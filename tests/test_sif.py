@@ -1,0 +1,177 @@
+"""Single inspection framework reports (2014-18), standalone LSCB reviews and the 2012-13
+child protection / looked-after-children inspections: exact values read from the documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from ilacs_cli import extract
+from ilacs_cli.models import Area, Grade, Kind
+
+
+@pytest.fixture(scope="module")
+def salford_2015(reports):
+    return reports("salford-2015.pdf")
+
+
+def test_sif_header(salford_2015):
+    r = salford_2015
+    assert r.kind is Kind.SIF_INSPECTION
+    assert r.id == "salford-2015"
+    assert r.local_authority.name == "Salford City Council"
+    assert (r.inspection.start, r.inspection.end) == (dt.date(2015, 4, 21), dt.date(2015, 5, 8))
+    assert r.inspectors[0].name == "Shirley Bailey" and r.inspectors[0].role == "lead"
+    assert len(r.inspectors) == 9
+    assert r.warnings == []
+
+
+def test_sif_judgements(salford_2015):
+    r = salford_2015
+    assert r.overall_effectiveness is Grade.GOOD
+    assert [(j.area, j.grade) for j in r.judgements] == [
+        (Area.OVERALL_EFFECTIVENESS, Grade.GOOD),
+        (Area.HELP_AND_PROTECTION, Grade.GOOD),
+        (Area.CHILDREN_LOOKED_AFTER, Grade.GOOD),
+        (Area.ADOPTION_PERFORMANCE, Grade.REQUIRES_IMPROVEMENT),
+        (Area.CARE_LEAVERS, Grade.GOOD),
+        (Area.LEADERSHIP_MANAGEMENT_GOVERNANCE, Grade.GOOD),
+        (Area.LSCB, Grade.GOOD),
+    ]
+    adoption = r.judgement(Area.ADOPTION_PERFORMANCE)
+    assert adoption.label == "Adoption performance"
+    assert adoption.grade_label == "Requires improvement"
+
+
+def test_sif_improvement_areas_and_lscb_recommendations(salford_2015):
+    r = salford_2015
+    la = [a for a in r.improvement_areas if a.area is None]
+    lscb = [a for a in r.improvement_areas if a.area is Area.LSCB]
+    assert len(la) == 8 and len(lscb) == 4
+    assert not any(a.priority for a in r.improvement_areas)
+    assert la[0].text.startswith("Urgently analyse the local authority’s current performance")
+    assert la[4].text.startswith(
+        "Ensure that tracking and reviewing of progress of children in the pre-proceedings phase"
+    )
+    assert lscb[0].text.startswith("The board should satisfy itself that all partners")
+
+
+def test_sif_findings_sections(salford_2015):
+    r = salford_2015
+    spans: list[tuple[Area | None, int, int]] = []
+    for f in r.findings:
+        if spans and spans[-1][0] == f.area:
+            spans[-1] = (f.area, spans[-1][1], f.number)
+        else:
+            spans.append((f.area, f.number, f.number))
+    assert spans == [
+        (Area.HELP_AND_PROTECTION, 9, 39),
+        (Area.CHILDREN_LOOKED_AFTER, 40, 75),
+        (Area.ADOPTION_PERFORMANCE, 76, 90),
+        (Area.CARE_LEAVERS, 91, 111),
+        (Area.LEADERSHIP_MANAGEMENT_GOVERNANCE, 112, 135),
+        (Area.LSCB, 140, 170),
+    ]
+    # numbering runs once through the report: the improvement lists hold 1-8 and 136-139
+    assert len(r.findings) == 170 - 8 - 4
+    first = r.findings[0]
+    assert first.section == "The experiences and progress of children who need help and protection"
+    assert first.text.startswith("The local authority and its partners have invested in prevention")
+    assert r.findings[-1].pages == [46]
+    assert len(r.summary) == 12
+    assert r.summary[0].startswith(
+        "Services in Salford for children and young people in need of help"
+    )
+
+
+# a standalone LSCB review and the 2012-13 inspections: no such PDF is in the corpus, so the
+# tests write the documents' published wording as text
+
+
+LSCB_REVIEW = """\
+Borsetshire County Council
+Review of the effectiveness of the Local Safeguarding Children Board
+Inspection date: 3 March 2016 to 24 March 2016
+The Local Safeguarding Children Board requires improvement
+
+Recommendations
+1. Ensure that the board's business plan has measurable objectives.
+2. Strengthen the evaluation of multi-agency training.
+
+Inspection findings - the Local Safeguarding Children Board
+3. The board meets its statutory responsibilities and is well chaired.
+4. Learning from serious case reviews is not disseminated widely enough.
+
+The inspection team
+Lead inspector: Jane Example HMI
+"""
+
+
+def test_lscb_review_from_text():
+    r = extract("review.txt", data=LSCB_REVIEW.encode())
+    assert r.kind is Kind.LSCB_REVIEW
+    assert r.id == "borsetshire-2016"
+    assert [(j.area, j.grade) for j in r.judgements] == [(Area.LSCB, Grade.REQUIRES_IMPROVEMENT)]
+    assert r.overall_effectiveness is None
+    assert [a.text for a in r.improvement_areas] == [
+        "Ensure that the board's business plan has measurable objectives.",
+        "Strengthen the evaluation of multi-agency training.",
+    ]
+    assert all(a.area is Area.LSCB for a in r.improvement_areas)
+    assert [(f.number, f.area) for f in r.findings] == [(3, Area.LSCB), (4, Area.LSCB)]
+    assert [i.name for i in r.inspectors] == ["Jane Example"]
+
+
+def test_child_protection_summary_seed(reports):
+    r = reports("salford-2012-child-protection-summary.txt")
+    assert r.kind is Kind.CHILD_PROTECTION_INSPECTION
+    assert r.id == "salford-2012"
+    assert r.local_authority.name == "Salford City Council"
+    assert (r.inspection.start, r.inspection.end) == (dt.date(2012, 10, 8), dt.date(2012, 10, 17))
+    assert r.overall_effectiveness is Grade.ADEQUATE
+    assert [(j.area, j.grade) for j in r.judgements] == [
+        (Area.OVERALL_EFFECTIVENESS, Grade.ADEQUATE)
+    ]
+    assert len(r.summary) == 3
+    assert r.summary[0].startswith("The council has improved a lot from being inadequate")
+    texts = [a.text for a in r.improvement_areas]
+    assert len(texts) == 5
+    assert texts[0].startswith("The help that children might need when they are assessed")
+    assert texts[-1].endswith(
+        "Some work is going on but this is at an early stage and not yet pulled together."
+    )
+    assert r.findings == [] and r.warnings == []
+
+
+LAC_REPORT = """\
+Inspection of services for looked after children
+Borsetshire County Council
+Inspection dates: 14 - 25 May 2012
+
+| Overall effectiveness | Good |
+| Capacity for improvement | Outstanding |
+
+Areas for improvement
+Immediately:
+- ensure that all looked after children have an up-to-date care plan
+Within three months:
+- improve the timeliness of health assessments for looked after children
+- ensure that pathway plans are reviewed with young people
+"""
+
+
+def test_lac_inspection_from_text():
+    r = extract("lac.txt", data=LAC_REPORT.encode())
+    assert r.kind is Kind.LAC_INSPECTION
+    assert r.local_authority.name == "Borsetshire County Council"
+    assert r.id == "borsetshire-2012"
+    assert [(j.area, j.grade) for j in r.judgements] == [
+        (Area.OVERALL_EFFECTIVENESS, Grade.GOOD),
+        (Area.CAPACITY_FOR_IMPROVEMENT, Grade.OUTSTANDING),
+    ]
+    assert [a.text for a in r.improvement_areas] == [
+        "ensure that all looked after children have an up-to-date care plan",
+        "improve the timeliness of health assessments for looked after children",
+        "ensure that pathway plans are reviewed with young people",
+    ]
