@@ -13,7 +13,9 @@ class ExitCode(IntEnum):
     SOME_FAILED = 1  # a batch in which some inputs failed (the others were output)
     USAGE = 2
     UNSUPPORTED = 3  # readable, but not a supported Ofsted document
-    UNREADABLE = 4  # not a PDF, damaged, encrypted, no text layer
+    UNREADABLE = 4  # not a PDF, damaged, encrypted, no text layer, missing (file or library id)
+    INTERNAL = 5  # a bug in ilacs
+    LIBRARY = 6  # the library file cannot be used (unwritable, not SQLite, from a newer ilacs)
 
 
 class IlacsError(Exception):
@@ -44,3 +46,17 @@ class UnsupportedDocument(IlacsError):
 
 class UsageError(IlacsError):
     exit_code = ExitCode.USAGE
+
+
+class LibraryError(IlacsError):
+    """The library file cannot be used: its folder is not writable, it is not a SQLite
+    file, or it was made by a newer ilacs (then it is never written)."""
+
+    exit_code = ExitCode.LIBRARY
+
+
+class NotInLibrary(IlacsError):
+    """No library entry has this id (or no entry is on this authority). Exit 4, like a
+    missing file: ``ilacs diff A B`` takes files and ids alike."""
+
+    exit_code = ExitCode.UNREADABLE

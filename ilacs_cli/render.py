@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from .models import Area, Grade, Report
+from .models import Area, Grade, Kind, Report
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
+
+    from .library import Entry
 
 GRADE_STYLE: dict[Grade, str] = {
     Grade.OUTSTANDING: "bold green",
@@ -130,3 +132,75 @@ def print_report(console: Console, report: Report, *, findings: bool = True) -> 
             console.print(table)
     else:
         console.print(f"[dim]{len(report.findings)} findings (shown with --findings)[/dim]")
+
+
+def _kind(kind: str) -> str:
+    return kind.replace("_", " ")
+
+
+def entries_table(entries: Iterable[Entry]) -> RenderableType:
+    """The library's contents, one row per stored report."""
+    from rich.table import Table
+
+    table = Table(title="Library", title_justify="left")
+    table.add_column("Id", no_wrap=True)
+    for name in ("Authority", "Kind", "Date", "Overall", "Added"):
+        table.add_column(name, overflow="fold")
+    for e in entries:
+        table.add_row(
+            e.id,
+            e.authority,
+            _kind(e.kind.value),
+            e.date.isoformat() if e.date else "—",
+            grade_text(e.overall, "—" if e.kind is not Kind.ILACS_INSPECTION else None),
+            e.added_at[:10],
+        )
+    return table
+
+
+#: Short column titles for the history view, so a trajectory fits a terminal.
+HISTORY_TITLES: dict[Area, str] = {
+    Area.OVERALL_EFFECTIVENESS: "Overall",
+    Area.IMPACT_OF_LEADERS: "Leaders",
+    Area.HELP_AND_PROTECTION: "Help and protection",
+    Area.CHILDREN_IN_CARE: "Children in care",
+    Area.CARE_LEAVERS: "Care leavers",
+    Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS: "In care and leavers",
+    Area.CHILDREN_LOOKED_AFTER: "Looked after",
+    Area.ADOPTION_PERFORMANCE: "Adoption",
+    Area.LEADERSHIP_MANAGEMENT_GOVERNANCE: "Leadership",
+    Area.LSCB: "LSCB",
+}
+
+
+def history_table(reports: list[Report]) -> RenderableType:
+    """An authority's trajectory: one row per document in date order, one column per
+    judgement area, each grade coloured. Ungraded documents (visits) say so."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from .library import history_rows, report_date
+
+    areas, rows = history_rows(reports)
+    name = reports[0].local_authority.name if reports else ""
+    table = Table(title=f"History: {name}", title_justify="left")
+    table.add_column("Document", no_wrap=True)
+    table.add_column("Date", no_wrap=True)
+    for area in areas:
+        table.add_column(HISTORY_TITLES[area], overflow="fold")
+    for report, row in zip(reports, rows, strict=True):
+        cells: list[RenderableType] = []
+        for i, area in enumerate(areas):
+            judgement = report.judgement(area)
+            if judgement is not None:
+                label = None if judgement.grade else judgement.grade_label  # "Not judged"
+                cells.append(grade_text(judgement.grade, label))
+            elif not row["graded"] and i == 0:
+                cells.append(Text("not graded", style="dim"))
+            else:
+                cells.append(Text("—", style="dim"))
+        day = report_date(report)
+        document = Text(row["id"])
+        document.append("\n" + _kind(row["kind"]), style="dim")
+        table.add_row(document, day.isoformat() if day else "—", *cells)
+    return table

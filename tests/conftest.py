@@ -45,3 +45,11 @@ def reports():
     os.chdir(ROOT)
     yield get
     os.chdir(old)
+
+
+@pytest.fixture(autouse=True)
+def _library_in_tmp(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """No test touches the real user data folder: every test gets its own library file."""
+    path = tmp_path_factory.mktemp("library") / "library.sqlite3"
+    monkeypatch.setenv("ILACS_LIBRARY", str(path))
+    return path

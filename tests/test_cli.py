@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 
 import pytest
 from typer.testing import CliRunner
@@ -147,3 +149,226 @@ def test_schema_command():
     assert schema["title"] == "Report"
     for key in ("schema_version", "id", "kind", "judgements", "findings", "warnings"):
         assert key in schema["properties"]
+
+
+# -- the library: add, list, show, history, remove ---------------------------------------------
+
+PDFS = ("samples/salford-2023.pdf", "samples/salford-2025.pdf")
+SEED = "samples/seeds/salford-2023-ilacs-inspection.txt"
+READ_ONLY = "/proc/ilacs-library.sqlite3"  # a read-only place, even for root
+
+
+@pytest.fixture(scope="module")
+def added(tmp_path_factory):
+    """``ilacs add`` on the two Salford PDFs, once: (result, library file)."""
+    from conftest import ROOT
+
+    path = tmp_path_factory.mktemp("added") / "library.sqlite3"
+    old = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        result = invoke("add", *PDFS, "--library", str(path))
+    finally:
+        os.chdir(old)
+    return result, path
+
+
+@pytest.fixture
+def library(added, _library_in_tmp):
+    """This test's library ($ILACS_LIBRARY) holding the two Salford reports."""
+    shutil.copyfile(added[1], _library_in_tmp)
+    return _library_in_tmp
+
+
+def test_add_says_what_it_added(added):
+    result, _ = added
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert result.stderr == "added salford-2023\nadded salford-2025\n"
+
+
+def test_add_again_is_already_in_library(library):
+    first = invoke("add", SEED)  # the seed text: another document with the same id
+    assert (first.exit_code, first.stderr) == (0, "added salford-2023-ilacs-inspection\n")
+    again = invoke("add", SEED)
+    assert (again.exit_code, again.stderr) == (
+        0,
+        "already in library salford-2023-ilacs-inspection\n",
+    )
+
+
+def test_add_batch_failures_exit_like_extract(library):
+    result = invoke("add", SEED, PRESS, "no/such.pdf")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "added salford-2023-ilacs-inspection",  # the seed text: another document, same id
+        f"Error: {PRESS}: a council press release or news item about an Ofsted report, "
+        "not an Ofsted report",
+        "Error: no/such.pdf: no such file",
+        "2 of 3 inputs failed",
+    ]
+    assert invoke("add", PRESS).exit_code == 3
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_list_json(library, fmt):
+    result = invoke("list", "-f", fmt)
+    assert result.exit_code == 0, result.stderr
+    rows = (
+        json.loads(result.stdout)
+        if fmt == "json"
+        else list(map(json.loads, result.stdout.splitlines()))
+    )
+    assert [r["id"] for r in rows] == ["salford-2023", "salford-2025"]
+    assert rows[0]["kind"] == "ilacs_inspection" and rows[0]["overall"] == "good"
+    assert rows[1]["end"] == "2025-10-15" and rows[1]["overall"] is None
+
+
+def test_list_filters_and_table(library):
+    result = invoke("list", "--kind", "focused_visit", "-f", "json")
+    assert [r["id"] for r in json.loads(result.stdout)] == ["salford-2025"]
+    assert json.loads(invoke("list", "--authority", "trafford", "-f", "json").stdout) == []
+    table = invoke("list").stdout
+    assert table.index("salford-2023") < table.index("salford-2025")
+    assert "focused visit" in table and "Good" in table
+
+
+def test_list_empty_library():
+    result = invoke("list")
+    assert result.exit_code == 0
+    assert result.stderr == "the library is empty (ilacs add FILE... fills it)\n"
+    assert invoke("list", "-f", "json").stdout == "[]\n"
+
+
+def test_show_json_is_the_extracted_report(library, reports):
+    result = invoke("show", "salford-2023", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == reports("salford-2023.pdf").model_dump(mode="json")
+
+
+def test_show_table_is_extracts_table(library):
+    shown = invoke("show", "salford-2025", "--no-findings")
+    extracted = invoke("extract", PDFS[1], "--no-findings", "--no-save")
+    assert shown.exit_code == 0
+    assert shown.stdout == extracted.stdout
+    assert "Mandy Nightingale (lead)" in shown.stdout
+
+
+def test_history_in_date_order_with_grades(library):
+    result = invoke("history", "salford", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert [(r["id"], r["kind"], r["end"]) for r in rows] == [
+        ("salford-2023", "ilacs_inspection", "2023-11-10"),
+        ("salford-2025", "focused_visit", "2025-10-15"),
+    ]
+    assert rows[0]["grades"] == {
+        "overall_effectiveness": "good",
+        "impact_of_leaders": "outstanding",
+        "help_and_protection": "good",
+        "children_in_care": "good",
+        "care_leavers": "outstanding",
+    }
+    assert rows[1]["graded"] is False
+    table = invoke("history", "Salford").stdout
+    assert table.index("salford-2023") < table.index("salford-2025")
+    assert "Outstanding" in table and "not graded" in table and "Care leavers" in table
+
+
+def test_history_of_an_unknown_authority(library):
+    result = invoke("history", "salfrod")
+    assert result.exit_code == 4
+    assert result.stderr == (
+        "Error: salfrod: no reports on this authority in the library; did you mean salford? "
+        "(`ilacs list` shows what it holds)\n"
+    )
+
+
+def test_remove_then_show(library):
+    result = invoke("remove", "salford-2025")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "removed salford-2025\n")
+    result = invoke("show", "salford-2025")
+    assert result.exit_code == 4
+    assert result.stdout == ""
+    assert result.stderr == (
+        "Error: salford-2025: no report with this id in the library; did you mean "
+        "salford-2023? (`ilacs list` shows what it holds)\n"
+    )
+    assert invoke("remove", "salford-2025").exit_code == 4
+
+
+def test_unknown_id(library):
+    result = invoke("show", "salford-2032")
+    assert result.exit_code == 4
+    assert result.stderr == (
+        "Error: salford-2032: no report with this id in the library; did you mean "
+        "salford-2025 or salford-2023? (`ilacs list` shows what it holds)\n"
+    )
+    result = invoke("show", "nothing-like-it")
+    assert result.stderr == (
+        "Error: nothing-like-it: no report with this id in the library "
+        "(`ilacs list` shows what it holds)\n"
+    )
+
+
+def test_extract_saves_unless_no_save(tmp_path):
+    lib = tmp_path / "lib.sqlite3"
+    assert invoke("extract", SEED, "-f", "json", "--no-save", "--library", str(lib)).exit_code == 0
+    assert invoke("list", "-f", "json", "--library", str(lib)).stdout == "[]\n"
+    result = invoke("extract", SEED, "-f", "json", "--library", str(lib))
+    assert result.exit_code == 0 and result.stderr == ""
+    listed = json.loads(invoke("list", "-f", "json", "--library", str(lib)).stdout)
+    assert [r["id"] for r in listed] == ["salford-2023"]
+
+
+def test_extract_keeps_its_output_when_the_library_fails():
+    result = invoke("extract", SEED, "-f", "json", "--library", READ_ONLY)
+    assert result.exit_code == 6
+    assert json.loads(result.stdout)["id"] == "salford-2023"
+    assert result.stderr == (
+        f"Error: {READ_ONLY}: not saved in the library: cannot open or create the library "
+        "file here (is its folder writable?)\n"
+    )
+
+
+@pytest.mark.parametrize("command", [("list",), ("add", SEED), ("show", "x"), ("remove", "x")])
+def test_read_only_location(command):
+    result = invoke(*command, "--library", READ_ONLY)
+    assert result.exit_code == 6
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"Error: {READ_ONLY}: cannot open or create the library file here "
+        "(is its folder writable?)\n"
+    )
+
+
+def test_library_env_var_under_a_file(tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("ILACS_LIBRARY", str(blocker / "library.sqlite3"))
+    result = invoke("history", "salford")
+    assert result.exit_code == 6
+    assert result.stderr == (
+        f"Error: {blocker}/library.sqlite3: cannot create the library's folder {blocker}: "
+        "a file is in the way\n"
+    )
+    assert "Traceback" not in result.stderr
+
+
+def test_newer_library_refused(_library_in_tmp):
+    import sqlite3
+
+    sqlite3.connect(_library_in_tmp).execute("PRAGMA user_version = 99").connection.close()
+    before = _library_in_tmp.read_bytes()
+    result = invoke("list")
+    assert result.exit_code == 6
+    assert result.stderr.startswith(f"Error: {_library_in_tmp}: made by a newer ilacs")
+    assert _library_in_tmp.read_bytes() == before
+
+
+@pytest.mark.parametrize("command", ["extract", "add", "list", "show", "history", "remove"])
+def test_every_command_has_help(command):
+    result = invoke(command, "--help")
+    assert result.exit_code == 0
+    assert "--library" in result.stdout or command == "schema"

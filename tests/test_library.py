@@ -1,0 +1,485 @@
+"""The library: ids and suffixes, migrations, several writers, a writer killed mid-save."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import itertools
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ilacs_cli import library as library_module
+from ilacs_cli.errors import (
+    ExitCode,
+    LibraryError,
+    NotInLibrary,
+    UnreadableDocument,
+    UnsupportedDocument,
+)
+from ilacs_cli.library import (
+    SCHEMA_VERSION,
+    Library,
+    default_library_path,
+    history_rows,
+    library_id_candidates,
+    resolve,
+)
+from ilacs_cli.models import Kind, Period, Report
+
+ILACS_TXT = "salford-2023-ilacs-inspection.txt"
+VISIT_TXT = "salford-2025-focused-visit.txt"
+TRAFFORD_TXT = "trafford-2022-ilacs-inspection.txt"
+
+
+def variant(report: Report, sha: str, **update: object) -> Report:
+    """Another document like ``report``: a different sha256, fields as given."""
+    source = report.source.model_copy(update={"sha256": sha})
+    return report.model_copy(update={"source": source, **update})
+
+
+@pytest.fixture
+def lib(tmp_path):
+    with Library(tmp_path / "lib" / "library.sqlite3") as library:
+        yield library
+
+
+@pytest.fixture
+def ilacs(reports) -> Report:
+    return reports(ILACS_TXT)
+
+
+@pytest.fixture
+def visit(reports) -> Report:
+    return reports(VISIT_TXT)
+
+
+def stored_json_id(library: Library, report_id: str) -> str:
+    row = sqlite3.connect(library.path).execute(
+        "SELECT json FROM reports WHERE id = ?", (report_id,)
+    )
+    return json.loads(row.fetchone()[0])["id"]
+
+
+# -- where the library lives ------------------------------------------------------------------
+
+
+def test_tests_never_touch_the_user_data_folder(_library_in_tmp):
+    assert default_library_path() == _library_in_tmp
+
+
+def test_default_path_is_the_user_data_folder(monkeypatch):
+    import platformdirs
+
+    monkeypatch.delenv("ILACS_LIBRARY")
+    expected = Path(platformdirs.user_data_dir("ilacs")) / "library.sqlite3"
+    assert default_library_path() == expected
+
+
+def test_library_is_importable_without_typer_or_rich():
+    code = (
+        "import sys, ilacs_cli.library; "
+        "assert not {'typer', 'rich'} & set(sys.modules), sorted(sys.modules)"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# -- saving and ids ---------------------------------------------------------------------------
+
+
+def test_save_twice_keeps_one_entry(lib, ilacs):
+    first = lib.save(ilacs)
+    again = lib.save(ilacs)
+    assert (first.id, first.created) == ("salford-2023", True)
+    assert (again.id, again.created, again.updated) == ("salford-2023", False, False)
+    assert [e.id for e in lib.entries()] == ["salford-2023"]
+    assert lib.get("salford-2023") == ilacs
+
+
+def test_another_document_with_the_same_id_gets_a_kind_suffix(lib, ilacs, visit):
+    lib.save(ilacs)
+    clash = variant(visit, "clash", id="salford-2023")
+    saved = lib.save(clash)
+    assert saved.id == "salford-2023-focused-visit" and saved.created
+    assert lib.save(clash).id == "salford-2023-focused-visit"  # stable when re-added
+    third = lib.save(variant(visit, "third", id="salford-2023"))
+    assert third.id == "salford-2023-focused-visit-2"
+    assert lib.save(variant(visit, "fourth", id="salford-2023")).id == (
+        "salford-2023-focused-visit-3"
+    )
+    # the stored JSON carries the library id; the rest is the report as extracted
+    assert stored_json_id(lib, "salford-2023-focused-visit") == "salford-2023-focused-visit"
+    got = lib.get("salford-2023-focused-visit")
+    assert got.id == "salford-2023-focused-visit"
+    assert got.model_copy(update={"id": "salford-2023"}) == clash
+    assert lib.get("salford-2023") == ilacs
+    assert len(lib) == 4
+
+
+def test_suffix_comes_from_the_kind(lib, ilacs):
+    lib.save(ilacs)
+    monitoring = variant(ilacs, "mv", kind=Kind.MONITORING_VISIT)
+    assert lib.save(monitoring).id == "salford-2023-monitoring-visit"
+    same_kind = variant(ilacs, "second inspection")
+    assert lib.save(same_kind).id == "salford-2023-ilacs-inspection"
+
+
+def test_new_parser_version_updates_in_place(lib, ilacs):
+    lib.save(ilacs)
+    newer = ilacs.model_copy(
+        update={
+            "source": ilacs.source.model_copy(update={"parser_version": "9.9.9"}),
+            "summary": ["changed by the new parser"],
+        }
+    )
+    saved = lib.save(newer)
+    assert (saved.id, saved.created, saved.updated) == ("salford-2023", False, True)
+    assert lib.get("salford-2023").summary == ["changed by the new parser"]
+    assert lib.find_sha(ilacs.source.sha256).parser_version == "9.9.9"
+    assert len(lib) == 1
+
+
+def test_updated_entry_keeps_its_suffixed_id(lib, ilacs, visit):
+    lib.save(ilacs)
+    clash = variant(visit, "clash", id="salford-2023")
+    lib.save(clash)
+    newer = clash.model_copy(
+        update={"source": clash.source.model_copy(update={"parser_version": "2"})}
+    )
+    assert lib.save(newer).id == "salford-2023-focused-visit"
+    assert lib.get("salford-2023-focused-visit").id == "salford-2023-focused-visit"
+
+
+def test_find_sha(lib, ilacs):
+    assert lib.find_sha(ilacs.source.sha256) is None
+    lib.save(ilacs)
+    entry = lib.find_sha(ilacs.source.sha256)
+    assert entry.id == "salford-2023"
+    assert entry.kind is Kind.ILACS_INSPECTION
+    assert entry.date == dt.date(2023, 11, 10)
+    assert entry.overall.value == "good"
+
+
+def test_unknown_id_suggests_close_ones(lib, ilacs):
+    lib.save(ilacs)
+    with pytest.raises(NotInLibrary) as err:
+        lib.get("salford-2032")
+    assert err.value.exit_code == ExitCode.UNREADABLE
+    assert str(err.value) == (
+        "salford-2032: no report with this id in the library; did you mean salford-2023? "
+        "(`ilacs list` shows what it holds)"
+    )
+    with pytest.raises(NotInLibrary) as err:
+        lib.get("zzz")
+    assert "did you mean" not in str(err.value)
+
+
+def test_remove(lib, ilacs):
+    lib.save(ilacs)
+    assert lib.remove("salford-2023") is True
+    assert lib.remove("salford-2023") is False
+    assert "salford-2023" not in lib
+    assert lib.save(ilacs).created  # and it can come back
+
+
+def test_entries_and_history_in_date_order(lib, ilacs, visit, reports):
+    trafford = reports(TRAFFORD_TXT)
+    old = variant(
+        ilacs,
+        "old",
+        id="salford-2018",
+        inspection=Period(start=dt.date(2018, 1, 8), end=dt.date(2018, 1, 19)),
+    )
+    for report in (visit, trafford, ilacs, old):
+        lib.save(report)
+    assert [e.id for e in lib.entries()] == [
+        "salford-2018",
+        "salford-2023",
+        "salford-2025",
+        "trafford-2022",
+    ]
+    assert [e.id for e in lib.entries(authority="trafford")] == ["trafford-2022"]
+    assert [e.id for e in lib.entries(kind="focused_visit")] == ["salford-2025"]
+    assert [e.id for e in lib.entries(authority="Salford City Council")] == [
+        "salford-2018",
+        "salford-2023",
+        "salford-2025",
+    ]
+    history = lib.history("salford")
+    assert [r.id for r in history] == ["salford-2018", "salford-2023", "salford-2025"]
+    areas, rows = history_rows(history)
+    assert areas[0].value == "overall_effectiveness"
+    assert rows[1]["grades"]["care_leavers"] == "outstanding"
+    assert rows[2]["graded"] is False
+    assert set(rows[2]["grades"].values()) == {None}
+    with pytest.raises(NotInLibrary, match="did you mean salford"):
+        lib.history("salfrod")
+
+
+def test_a_letter_date_orders_a_report_without_inspection_dates(lib, visit):
+    undated = variant(visit, "letter only", id="salford-2024", inspection=Period())
+    undated = undated.model_copy(update={"letter_date": dt.date(2024, 3, 1)})
+    lib.save(visit)
+    lib.save(undated)
+    assert [r.id for r in lib.history("salford")] == ["salford-2024", "salford-2025"]
+
+
+# -- resolve: a file, a saved JSON or a library id --------------------------------------------
+
+
+def test_resolve(lib, ilacs, tmp_path):
+    from conftest import SEEDS
+
+    lib.save(ilacs)
+    saved = tmp_path / "saved.json"
+    saved.write_text(ilacs.model_dump_json(), encoding="utf-8")
+    assert resolve(saved, lib) == ilacs
+    assert resolve("salford-2023", lib) == ilacs
+    assert resolve(str(SEEDS / VISIT_TXT), lib).id == "salford-2025"
+
+
+def test_resolve_uses_the_default_library(ilacs):
+    with Library() as default:
+        default.save(ilacs)
+    assert resolve("salford-2023") == ilacs
+
+
+@pytest.mark.parametrize(
+    "content, reason",
+    [
+        ('{"id": "x"}', "not an ilacs schema 1 report: kind: Field required (and 2 more)"),
+        ("[1, 2]", "not an ilacs schema 1 report: document: Input should be an object"),
+        ("{oops", "not an ilacs schema 1 report: document: Invalid JSON: key must be a string"),
+    ],
+)
+def test_resolve_refuses_json_that_is_not_a_report(lib, tmp_path, content, reason):
+    bad = tmp_path / "bad.json"
+    bad.write_text(content, encoding="utf-8")
+    with pytest.raises(UnsupportedDocument) as err:
+        resolve(bad, lib)
+    assert err.value.path == str(bad)
+    assert err.value.reason.startswith(reason)
+    assert "\n" not in str(err.value)
+
+
+def test_resolve_missing(lib):
+    with pytest.raises(UnreadableDocument, match="no such file"):
+        resolve("no/such/report.json", lib)
+    with pytest.raises(NotInLibrary):
+        resolve("no-such-id", lib)
+
+
+# -- the file: migrations, refusals -----------------------------------------------------------
+
+
+def test_fresh_library_gets_the_latest_version(lib):
+    assert lib.schema_version == SCHEMA_VERSION >= 1
+    conn = sqlite3.connect(lib.path)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    assert {"reports_slug", "reports_kind", "reports_sha256"} <= indexes
+
+
+def test_migrations_run_in_order_and_keep_data(tmp_path, ilacs, monkeypatch):
+    path = tmp_path / "library.sqlite3"
+    with Library(path) as lib:
+        lib.save(ilacs)
+    step = "ALTER TABLE reports ADD COLUMN note TEXT; CREATE INDEX reports_note ON reports (note)"
+    monkeypatch.setattr(library_module, "MIGRATIONS", [*library_module.MIGRATIONS, step])
+    monkeypatch.setattr(library_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    with Library(path) as lib:
+        assert lib.schema_version == SCHEMA_VERSION + 1
+        assert lib.get("salford-2023") == ilacs
+    columns = [r[1] for r in sqlite3.connect(path).execute("PRAGMA table_info(reports)")]
+    assert "note" in columns
+
+
+def test_a_failing_migration_changes_nothing(tmp_path, ilacs, monkeypatch):
+    path = tmp_path / "library.sqlite3"
+    with Library(path) as lib:
+        lib.save(ilacs)
+    broken = "CREATE TABLE extra (x); CREATE TABLE reports (x)"  # the second fails
+    monkeypatch.setattr(library_module, "MIGRATIONS", [*library_module.MIGRATIONS, broken])
+    monkeypatch.setattr(library_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    with pytest.raises(LibraryError, match="already exists"):
+        Library(path)
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert tables == {"reports"}
+
+
+@pytest.mark.parametrize("journal", ["delete", "wal"])
+def test_a_newer_library_is_refused_and_left_alone(tmp_path, ilacs, journal):
+    path = tmp_path / "library.sqlite3"
+    with Library(path) as lib:
+        lib.save(ilacs)
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA journal_mode = {journal}")
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(LibraryError) as err:
+        Library(path)
+    assert err.value.exit_code == ExitCode.LIBRARY == 6
+    assert err.value.reason == (
+        f"made by a newer ilacs (library version {SCHEMA_VERSION + 1}; this ilacs knows up "
+        f"to {SCHEMA_VERSION}): upgrade ilacs, or use another file with --library"
+    )
+    assert path.read_bytes() == before
+    assert not Path(f"{path}-wal").exists() or Path(f"{path}-wal").stat().st_size == 0
+
+
+def test_unusable_locations(tmp_path):
+    not_sqlite = tmp_path / "notes.txt"
+    not_sqlite.write_text("my notes, not a database\n" * 200)
+    cases = {
+        tmp_path: "is a directory, not a library file",
+        not_sqlite: "not an ilacs library (not a SQLite database)",
+        not_sqlite / "library.sqlite3": f"cannot create the library's folder {not_sqlite}: a "
+        "file is in the way",
+        not_sqlite / "sub" / "library.sqlite3": f"cannot create the library's folder "
+        f"{not_sqlite / 'sub'}: a file is in the way",
+        Path("/proc/ilacs-library.sqlite3"): "cannot open or create the library file here",
+    }
+    for path, reason in cases.items():
+        with pytest.raises(LibraryError) as err:
+            Library(path)
+        assert err.value.path == str(path)
+        assert err.value.reason.startswith(reason), err.value.reason
+    assert not_sqlite.read_text() == "my notes, not a database\n" * 200
+
+
+# -- several processes ------------------------------------------------------------------------
+
+WRITER = """
+import sys, time
+from ilacs_cli.library import Library
+from ilacs_cli.models import Report
+
+path, base, prefix, count, start_at = sys.argv[1:6]
+report = Report.model_validate_json(open(base, encoding="utf-8").read())
+with Library(path) as lib:
+    while time.time() < float(start_at):
+        time.sleep(0.005)
+    i = 0
+    while i < int(count) or int(count) == 0:
+        source = report.source.model_copy(update={"sha256": f"{prefix}-{i}"})
+        saved = lib.save(report.model_copy(update={"id": f"{prefix}-{i}", "source": source}))
+        print(saved.id, flush=True)
+        i += 1
+"""
+
+
+def writer(path: Path, base: Path, prefix: str, count: int, start_at: float) -> subprocess.Popen:
+    from conftest import ROOT
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    args = [sys.executable, "-c", WRITER, str(path), str(base), prefix, str(count), str(start_at)]
+    return subprocess.Popen(
+        args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env
+    )
+
+
+def integrity(path: Path) -> str:
+    return sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone()[0]
+
+
+@pytest.mark.parametrize("writers", [2, 4])
+def test_concurrent_writer_processes(tmp_path, ilacs, writers):
+    # A fresh file: the writers race to create it too. That race once failed at once with
+    # "database is locked" on switching to WAL (SQLite calls no busy handler there).
+    path = tmp_path / "shared" / "library.sqlite3"
+    base = tmp_path / "base.json"
+    base.write_text(ilacs.model_dump_json(), encoding="utf-8")
+    start_at = time.time() + 0.8
+    procs = [writer(path, base, f"w{n}", 25, start_at) for n in range(writers)]
+    done = [p.communicate(timeout=60) for p in procs]
+    assert [p.returncode for p in procs] == [0] * writers, [err for _, err in done]
+    outputs = [out.split() for out, _ in done]
+    expected = {f"w{n}-{i}" for n in range(writers) for i in range(25)}
+    assert {i for out in outputs for i in out} == expected
+    with Library(path) as lib:
+        assert {e.id for e in lib.entries()} == expected
+        assert lib.get("w0-3").id == "w0-3"
+    assert integrity(path) == "ok"
+
+
+def test_a_writer_killed_mid_save_loses_nothing_it_committed(tmp_path, ilacs):
+    path = tmp_path / "library.sqlite3"
+    base = tmp_path / "base.json"
+    base.write_text(ilacs.model_dump_json(), encoding="utf-8")
+    Library(path).close()
+    proc = writer(path, base, "k", 0, 0)  # 0: save for ever
+    committed = []
+    deadline = time.monotonic() + 4
+    while len(committed) < 40 and time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        committed.append(line.strip())
+    os.kill(proc.pid, signal.SIGKILL)
+    rest, err = proc.communicate(timeout=10)
+    committed += rest.split()
+    assert proc.returncode == -signal.SIGKILL, err
+    assert len(committed) >= 5
+    assert integrity(path) == "ok"
+    with Library(path) as lib:
+        ids = {e.id for e in lib.entries()}
+        assert set(committed) <= ids
+        assert ids <= {f"k-{i}" for i in range(len(committed) + 1)}  # at most one in flight
+        assert lib.get(committed[-1]).id == committed[-1]
+        assert lib.save(variant(ilacs, "after")).created  # and it still takes writes
+    assert integrity(path) == "ok"
+
+
+# -- the id rule, for any order of saves -------------------------------------------------------
+
+
+@functools.cache
+def _base() -> Report:
+    from conftest import SEEDS
+
+    from ilacs_cli import extract
+
+    return extract(SEEDS / VISIT_TXT)
+
+
+KINDS = [Kind.ILACS_INSPECTION, Kind.FOCUSED_VISIT, Kind.MONITORING_VISIT]
+
+
+def _document(n: int) -> Report:
+    """Document ``n``: always the same id, kind and sha256."""
+    return variant(_base(), f"doc-{n}", id=["a-2020", "a-2021"][n % 2], kind=KINDS[n % 3])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=8), max_size=14))
+def test_ids_are_unique_stable_and_follow_the_rule(saves):
+    with tempfile.TemporaryDirectory() as tmp, Library(Path(tmp) / "lib.sqlite3") as lib:
+        given_ids: dict[int, str] = {}
+        for n in saves:
+            doc = _document(n)
+            result = lib.save(doc)
+            assert result.created == (n not in given_ids)
+            assert given_ids.setdefault(n, result.id) == result.id  # stable
+            assert result.id in list(itertools.islice(library_id_candidates(doc), 20))
+        assert len(lib) == len(given_ids) == len(set(given_ids.values()))
+        for n, report_id in given_ids.items():
+            assert lib.get(report_id).id == report_id
+            assert lib.find_sha(f"doc-{n}").id == report_id
+        firsts: dict[str, int] = {}
+        for n in saves:
+            firsts.setdefault(_document(n).id, n)
+        for report_id, n in firsts.items():
+            assert given_ids[n] == report_id  # the first document keeps the plain id
