@@ -326,6 +326,45 @@ def remove(
     sys.stderr.write(f"removed {report_id}\n")
 
 
+@app.command()
+def diff(
+    old: Annotated[
+        str, typer.Argument(metavar="A", help="Earlier report: library id, PDF, .txt or JSON.")
+    ],
+    new: Annotated[
+        str, typer.Argument(metavar="B", help="Later report: library id, PDF, .txt or JSON.")
+    ],
+    fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
+    library: LibraryOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """What changed from A to B: grades, the improvement-area ledger, findings."""
+    from .diff import diff as compare
+    from .library import resolve
+
+    with _errors(debug):
+        refs = [old, new]
+        if all(Path(r).is_file() for r in refs):
+            a, b = (resolve(r) for r in refs)
+        else:
+            with _library(library) as lib:
+                a, b = (resolve(r, lib) for r in refs)
+        result = compare(a, b)
+    if fmt is Format.table:
+        from rich.console import Console
+
+        from .render_diff import print_diff
+
+        if output is not None:
+            with output.open("w", encoding="utf-8") as fh:
+                print_diff(Console(file=fh, width=120, color_system=None), result)
+        else:
+            print_diff(Console(), result)
+        return
+    _write(result.model_dump_json(indent=2 if fmt is Format.json else None) + "\n", output)
+
+
 def _emit(reports, fmt: Format, output: Path | None, findings: bool, several: bool) -> None:  # type: ignore[no-untyped-def]
     if fmt is Format.table:
         if not reports:
@@ -355,6 +394,11 @@ def _emit(reports, fmt: Format, output: Path | None, findings: bool, several: bo
         text = reports[0].model_dump_json(indent=2) + "\n"
     else:
         return
+    _write(text, output)
+
+
+def _write(text: str, output: Path | None) -> None:
+    """Data to stdout, or to FILE atomically (a reader never sees half a file)."""
     if output is not None:
         tmp = output.with_name(output.name + ".tmp")
         tmp.write_text(text, encoding="utf-8")

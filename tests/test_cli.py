@@ -367,8 +367,46 @@ def test_newer_library_refused(_library_in_tmp):
     assert _library_in_tmp.read_bytes() == before
 
 
-@pytest.mark.parametrize("command", ["extract", "add", "list", "show", "history", "remove"])
+@pytest.mark.parametrize("command", ["extract", "add", "list", "show", "history", "remove", "diff"])
 def test_every_command_has_help(command):
     result = invoke(command, "--help")
     assert result.exit_code == 0
     assert "--library" in result.stdout or command == "schema"
+
+
+# ilacs diff: the CLI gives the library's diff, by library id or by path
+
+
+def test_diff_by_id_is_the_library_diff(library, reports):
+    from ilacs_cli.diff import diff
+
+    result = invoke("diff", "salford-2023", "salford-2025", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    got = json.loads(result.stdout)
+    want = diff(reports("salford-2023.pdf"), reports("salford-2025.pdf")).model_dump(mode="json")
+    assert got == want
+    assert got["diff_schema_version"] == "1"
+    assert {j["change"] for j in got["judgements"]} == {"not_graded"}
+
+
+def test_diff_by_path_needs_no_library(tmp_path, monkeypatch):
+    monkeypatch.setenv("ILACS_LIBRARY", str(tmp_path / "never.sqlite3"))
+    result = invoke("diff", *PDFS, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    ledger = {i["status"] for i in json.loads(result.stdout)["improvement_areas"]}
+    assert {"addressed", "new"} <= ledger
+    assert not (tmp_path / "never.sqlite3").exists()
+
+
+def test_diff_table_shows_the_ledger(library):
+    result = invoke("diff", "salford-2023", "salford-2025")
+    assert result.exit_code == 0, result.stderr
+    assert "addressed" in result.stdout and "This was previously an area for" in result.stdout
+    assert "not graded" in result.stdout
+
+
+def test_diff_unknown_id(library):
+    result = invoke("diff", "salford-2023", "salford-2099")
+    assert result.exit_code == 4
+    assert result.stderr.startswith("Error: salford-2099: no report with this id in the library")
+    assert result.stdout == ""
