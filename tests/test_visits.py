@@ -122,3 +122,16 @@ def test_monitoring_visit_letter():
         "Senior leaders have increased ",
         "Independent reviewing officers",
     ]
+
+
+def test_possessive_council_name_in_the_title():
+    """Trafford's 2025 letter: 'Focused visit to Trafford Council’s children’s services'."""
+    text = (
+        MONITORING.replace("Monitoring visit to", "Focused visit to")
+        .replace("monitoring visit to", "focused visit to")
+        .replace("Exampleshire County Council children's", "Exampleshire Council’s children’s")
+    )
+    r = extract("letter.txt", data=text.encode())
+    assert r.kind.value == "focused_visit"
+    assert r.local_authority.name == "Exampleshire Council"
+    assert r.id == "exampleshire-2025"

@@ -78,7 +78,9 @@ def extract_visit(ctx: Context, draft: Draft) -> None:
     intro_text = " ".join(b.text for b in blocks[:40])
     m = _SUMMARISES.search(intro_text)
     title_la = next((tm.group("la") for b in blocks[:30] if (tm := _TITLE.match(b.text))), None)
-    draft.local_authority = title_la or (m.group("la") if m else None)
+    la = title_la or (m.group("la") if m else None)
+    # "Focused visit to Trafford Council’s children’s services"
+    draft.local_authority = re.sub(r"[’']s$", "", la.strip()) if la else None
     if m:
         draft.start, draft.end = date_span(m.group("dates"))
     else:
