@@ -4,9 +4,11 @@ library and renders. Data goes to stdout; progress, warnings and errors to stder
 from __future__ import annotations
 
 import json
+import os
 import sys
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -18,6 +20,7 @@ from .errors import ExitCode, IlacsError, UsageError
 from .models import Kind
 
 if TYPE_CHECKING:
+    from .batch import Outcome
     from .library import Library
     from .models import Report
 
@@ -136,29 +139,95 @@ def _library(path: Path | None) -> Library:
     return Library(path)
 
 
-def _extract_one(path: str, quiet: bool, debug: bool, **opts: object) -> Report | int:
-    """The report, or the exit code of its failure (already reported on stderr)."""
-    from .extract import extract as run
+JobsOpt = Annotated[
+    int | None,
+    typer.Option("--jobs", "-j", min=1, help="Worker processes (default: the machine's cores)."),
+]
+TimeoutOpt = Annotated[
+    float,
+    typer.Option("--timeout", min=0, help="Seconds allowed per document; 0 for no limit."),
+]
+ForceOpt = Annotated[
+    bool, typer.Option("--force", help="Parse again documents the library already holds.")
+]
 
-    try:
-        data = sys.stdin.buffer.read() if path == "-" else None
-        report = run("<stdin>" if path == "-" else path, data=data, **opts)  # type: ignore[arg-type]
-    except IlacsError as exc:
-        if debug:
-            import traceback
 
-            traceback.print_exc()
-        _error(exc.path or path, exc.reason)
-        return int(exc.exit_code)
-    except Exception as exc:  # a bug: say so, keep going with the other files
-        if debug:
-            raise
-        _error(path, f"internal error ({type(exc).__name__}: {exc}); rerun with --debug")
-        return int(INTERNAL_ERROR)
-    if not quiet:
-        for warning in report.warnings:
-            sys.stderr.write(f"Warning: {path}: {warning}\n")
-    return report
+def _outcomes(
+    paths: list[str],
+    *,
+    jobs: int | None,
+    timeout: float,
+    options: dict[str, object],
+    lib: Library | None,
+    quiet: bool,
+    debug: bool,
+) -> Iterator[Outcome]:
+    """Run the batch; report each failure and warning on stderr as it comes, with a
+    progress bar on stderr when it is a terminal."""
+    from .batch import Batch
+    from .extract import PARSER_VERSION
+
+    stdin = sys.stdin.buffer.read() if "-" in paths else None
+    jobs = jobs or os.cpu_count() or 1
+    batch = Batch(
+        paths,
+        jobs=min(jobs, len(paths)),
+        timeout=timeout,
+        options=options,
+        cached=(lambda sha: lib.cached(sha, PARSER_VERSION)) if lib is not None else None,
+        stdin=stdin,
+    )
+    progress = _progress(len(paths), quiet)
+    failed = pages = 0
+    started = time.perf_counter()
+    with progress or nullcontext():
+        task = (
+            progress.add_task("extracting", total=len(paths), rate="", failed="")
+            if progress
+            else None
+        )
+        for outcome in batch:
+            if outcome.ok:
+                assert outcome.report is not None
+                pages += outcome.pages
+                if not quiet:
+                    for warning in outcome.report.warnings:
+                        _say(f"Warning: {outcome.path}: {warning}", progress)
+            else:
+                failed += 1
+                if debug and outcome.traceback:
+                    _say(outcome.traceback, progress)
+                _say(f"Error: {outcome.path}: {outcome.reason}", progress)
+            if progress is not None and task is not None:
+                rate = pages / max(time.perf_counter() - started, 1e-6)
+                progress.update(
+                    task, advance=1, rate=f"{rate:.0f} pages/s", failed=f"{failed} failed"
+                )
+            yield outcome
+
+
+def _progress(total: int, quiet: bool):  # type: ignore[no-untyped-def]
+    """A rich progress bar on stderr, only for a person watching a batch."""
+    if quiet or total < 2 or not sys.stderr.isatty():
+        return None
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TextColumn("{task.fields[failed]}"),
+        console=_stderr(),
+        transient=True,
+    )
+
+
+def _say(line: str, progress) -> None:  # type: ignore[no-untyped-def]
+    if progress is not None:
+        progress.console.print(line, markup=False, highlight=False)
+    else:
+        sys.stderr.write(line.rstrip("\n") + "\n")
 
 
 def _batch_exit(codes: list[int], inputs: int, succeeded: int) -> None:
@@ -171,18 +240,15 @@ def _batch_exit(codes: list[int], inputs: int, succeeded: int) -> None:
     raise typer.Exit(codes[0])
 
 
-def _save_all(reports: list[Report], library: Path | None, quiet: bool) -> bool:
-    """Save extracted reports; a library problem is an error, never lost output."""
+def _open_library(path: Path | None, wanted: bool) -> Library | None:
+    """The library, or None (not wanted, or unusable: then said once on stderr)."""
+    if not wanted:
+        return None
     try:
-        with _library(library) as lib:
-            for report in reports:
-                saved = lib.save(report)
-                if saved.id != report.id and not quiet:
-                    sys.stderr.write(f"Note: {report.source.path}: in the library as {saved.id}\n")
+        return _library(path)
     except IlacsError as exc:
         _error(exc.path, f"not saved in the library: {exc.reason}")
-        return False
-    return True
+        return None
 
 
 @app.command()
@@ -197,6 +263,9 @@ def extract(
     save: Annotated[
         bool, typer.Option("--save/--no-save", help="Save each report in the library.")
     ] = True,
+    jobs: JobsOpt = None,
+    timeout: TimeoutOpt = 120.0,
+    force: ForceOpt = False,
     library: LibraryOpt = None,
     quiet: QuietOpt = False,
     debug: DebugOpt = False,
@@ -204,14 +273,44 @@ def extract(
     """Extract reports: judgements, improvement areas, findings, dates and inspectors."""
     with _errors(debug):
         paths = _expand(files)
-    opts = {"kind": kind, "password": password, "max_pages": max_pages}
-    results = [_extract_one(path, quiet, debug, **opts) for path in paths]
-    reports = [r for r in results if not isinstance(r, int)]
-    _emit(reports, fmt, output, findings, several=len(paths) > 1)
-    saved = not (save and reports) or _save_all(reports, library, quiet)
-    _batch_exit([r for r in results if isinstance(r, int)], len(paths), len(reports))
-    if not saved:
+    lib = _open_library(library, save)
+    saved_ok = lib is not None or not save
+    options = {"kind": kind, "password": password, "max_pages": max_pages}
+    reports: list[Report] = []
+    codes: list[int] = []
+    stream = fmt is Format.jsonl and output is None
+    cache = None if force else lib
+    for outcome in _outcomes(
+        paths, jobs=jobs, timeout=timeout, options=options, lib=cache, quiet=quiet, debug=debug
+    ):
+        if outcome.report is None:
+            codes.append(outcome.code)
+            continue
+        reports.append(outcome.report)
+        if stream:
+            sys.stdout.write(outcome.report.model_dump_json() + "\n")
+            sys.stdout.flush()
+        if lib is not None and not outcome.cached:
+            saved_ok = _save(lib, outcome.report, quiet) and saved_ok
+    if lib is not None:
+        lib.close()
+    if not stream:
+        _emit(reports, fmt, output, findings, several=len(paths) > 1)
+    _batch_exit(codes, len(paths), len(reports))
+    if not saved_ok:
         raise typer.Exit(ExitCode.LIBRARY)
+
+
+def _save(lib: Library, report: Report, quiet: bool) -> bool:
+    """Save one report; a library problem is an error, never lost output."""
+    try:
+        saved = lib.save(report)
+    except IlacsError as exc:
+        _error(exc.path, f"not saved in the library: {exc.reason}")
+        return False
+    if saved.id != report.id and not quiet:
+        sys.stderr.write(f"Note: {report.source.path}: in the library as {saved.id}\n")
+    return True
 
 
 @app.command()
@@ -220,6 +319,9 @@ def add(
     kind: KindOpt = None,
     password: PasswordOpt = None,
     max_pages: MaxPagesOpt = 200,
+    jobs: JobsOpt = None,
+    timeout: TimeoutOpt = 120.0,
+    force: ForceOpt = False,
     library: LibraryOpt = None,
     quiet: QuietOpt = False,
     debug: DebugOpt = False,
@@ -228,25 +330,32 @@ def add(
     with _errors(debug):
         paths = _expand(files)
         lib = _library(library)
-    opts = {"kind": kind, "password": password, "max_pages": max_pages}
+    options = {"kind": kind, "password": password, "max_pages": max_pages}
+    codes: list[int] = []
     with lib:
-        codes = [c for p in paths if (c := _add_one(lib, p, quiet, debug, **opts)) is not None]
+        for outcome in _outcomes(
+            paths,
+            jobs=jobs,
+            timeout=timeout,
+            options=options,
+            lib=None if force else lib,
+            quiet=quiet,
+            debug=debug,
+        ):
+            if outcome.report is None:
+                codes.append(outcome.code)
+                continue
+            try:
+                saved = lib.save(outcome.report)
+            except IlacsError as exc:
+                _error(exc.path, f"{outcome.path} not saved: {exc.reason}")
+                codes.append(int(exc.exit_code))
+                continue
+            said = (
+                "added" if saved.created else "updated" if saved.updated else "already in library"
+            )
+            sys.stderr.write(f"{said} {saved.id}\n")
     _batch_exit(codes, len(paths), len(paths) - len(codes))
-
-
-def _add_one(lib: Library, path: str, quiet: bool, debug: bool, **opts: object) -> int | None:
-    """Extract and save one input, saying so on stderr; the exit code of a failure."""
-    report = _extract_one(path, quiet, debug, **opts)
-    if isinstance(report, int):
-        return report
-    try:
-        saved = lib.save(report)
-    except IlacsError as exc:
-        _error(exc.path, f"{path} not saved: {exc.reason}")
-        return int(exc.exit_code)
-    said = "added" if saved.created else "updated" if saved.updated else "already in library"
-    sys.stderr.write(f"{said} {saved.id}\n")
-    return None
 
 
 @app.command("list")

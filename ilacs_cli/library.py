@@ -421,6 +421,22 @@ class Library:
         except ValidationError as exc:
             raise self._fail(f"entry {report_id} is damaged: {_first_error(exc)}") from None
 
+    def cached(self, sha256: str, parser_version: str) -> Report | None:
+        """The stored report of this document if this parser version made it (a parse
+        cache: ``ilacs extract`` does not parse such a file again unless ``--force``)."""
+        row = self._read(
+            lambda c: c.execute(
+                "SELECT json FROM reports WHERE sha256 = ? AND parser_version = ?",
+                (sha256, parser_version),
+            ).fetchone()
+        )
+        if row is None:
+            return None
+        try:
+            return Report.model_validate_json(row["json"])
+        except ValidationError:
+            return None  # an entry this version cannot read: parse the file again
+
     def find_sha(self, sha256: str) -> Entry | None:
         """The entry for the document with this sha256, if it has been saved."""
         row = self._read(
