@@ -23,6 +23,10 @@ test: $(STAMP)
 corpus: $(STAMP)
 	$(BIN)/python tests/corpus_check.py --corpus $(CORPUS)
 
+# Speed as ratios against baselines measured in the same run (not part of make test).
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py --corpus $(CORPUS)
+
 lint: $(STAMP)
 	$(BIN)/ruff check ilacs_cli tests
 	$(BIN)/ruff format --check ilacs_cli tests

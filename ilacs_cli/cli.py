@@ -17,7 +17,7 @@ import typer
 
 from . import __version__
 from .errors import ExitCode, IlacsError, UsageError
-from .models import Kind
+from .vocabulary import Kind
 
 if TYPE_CHECKING:
     from .batch import Outcome
@@ -449,7 +449,7 @@ def diff(
     debug: DebugOpt = False,
 ) -> None:
     """What changed from A to B: grades, the improvement-area ledger, findings."""
-    from .diff import diff as compare
+    from .compare import diff as compare
     from .library import resolve
 
     with _errors(debug):

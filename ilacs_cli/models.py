@@ -7,66 +7,30 @@ needs a new ``schema_version`` and a note in the README.
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .vocabulary import GRADE_LABELS, GRADE_RANK, Area, Grade, Kind
+
 SCHEMA_VERSION = "1"
 
-
-class Kind(str, Enum):
-    ILACS_INSPECTION = "ilacs_inspection"
-    FOCUSED_VISIT = "focused_visit"
-    MONITORING_VISIT = "monitoring_visit"
-    SIF_INSPECTION = "sif_inspection"
-    LSCB_REVIEW = "lscb_review"
-    CHILD_PROTECTION_INSPECTION = "child_protection_inspection"
-    LAC_INSPECTION = "lac_inspection"
-
-
-class Grade(str, Enum):
-    OUTSTANDING = "outstanding"
-    GOOD = "good"
-    REQUIRES_IMPROVEMENT = "requires_improvement"
-    ADEQUATE = "adequate"
-    INADEQUATE = "inadequate"
-
-
-class Area(str, Enum):
-    IMPACT_OF_LEADERS = "impact_of_leaders"
-    HELP_AND_PROTECTION = "help_and_protection"
-    CHILDREN_IN_CARE = "children_in_care"
-    CARE_LEAVERS = "care_leavers"
-    CHILDREN_IN_CARE_AND_CARE_LEAVERS = "children_in_care_and_care_leavers"
-    OVERALL_EFFECTIVENESS = "overall_effectiveness"
-    CHILDREN_LOOKED_AFTER = "children_looked_after"
-    ADOPTION_PERFORMANCE = "adoption_performance"
-    LEADERSHIP_MANAGEMENT_GOVERNANCE = "leadership_management_governance"
-    LSCB = "lscb"
-    # 2012-13 child protection and looked-after-children inspections
-    CAPACITY_FOR_IMPROVEMENT = "capacity_for_improvement"
-    QUALITY_OF_PRACTICE = "quality_of_practice"
-    LEADERSHIP_AND_GOVERNANCE = "leadership_and_governance"
-
-
-GRADE_LABELS: dict[Grade, str] = {
-    Grade.OUTSTANDING: "Outstanding",
-    Grade.GOOD: "Good",
-    Grade.REQUIRES_IMPROVEMENT: "Requires improvement to be good",
-    Grade.ADEQUATE: "Adequate",
-    Grade.INADEQUATE: "Inadequate",
-}
-
-#: Grades in order from best to worst, for comparisons (``adequate`` sits where the
-#: 2012-13 frameworks put it, between good and inadequate).
-GRADE_RANK: dict[Grade, int] = {
-    Grade.OUTSTANDING: 4,
-    Grade.GOOD: 3,
-    Grade.REQUIRES_IMPROVEMENT: 2,
-    Grade.ADEQUATE: 2,
-    Grade.INADEQUATE: 1,
-}
+__all__ = [
+    "GRADE_LABELS",
+    "GRADE_RANK",
+    "SCHEMA_VERSION",
+    "Area",
+    "Finding",
+    "Grade",
+    "ImprovementArea",
+    "Inspector",
+    "Judgement",
+    "Kind",
+    "LocalAuthority",
+    "Period",
+    "Report",
+    "Source",
+]
 
 
 class _Model(BaseModel):

@@ -1,4 +1,4 @@
-"""Rich view of a :class:`~ilacs_cli.diff.ReportDiff`, for people.
+"""Rich view of a :class:`~ilacs_cli.compare.ReportDiff`, for people.
 
 JSON for programs is the model's own dump: ``ReportDiff.model_dump_json()``.
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .diff import (
+from .compare import (
     Change,
     DiffSide,
     Evidence,

@@ -378,7 +378,7 @@ def test_every_command_has_help(command):
 
 
 def test_diff_by_id_is_the_library_diff(library, reports):
-    from ilacs_cli.diff import diff
+    from ilacs_cli.compare import diff
 
     result = invoke("diff", "salford-2023", "salford-2025", "-f", "json")
     assert result.exit_code == 0, result.stderr

@@ -21,7 +21,7 @@ import pytest
 from conftest import ROOT, SAMPLES
 from pydantic import ValidationError
 
-from ilacs_cli.diff import (
+from ilacs_cli.compare import (
     Change,
     ImprovementStatus,
     ReportDiff,
