@@ -320,4 +320,3 @@ def _check_numbering(findings: list[Finding], warnings: list[str]) -> None:
             expected = f.number + 1
         else:
             warnings.append(f"paragraph numbering: {f.number} repeated or out of order")
-
