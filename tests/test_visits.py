@@ -135,3 +135,19 @@ def test_possessive_council_name_in_the_title():
     assert r.kind.value == "focused_visit"
     assert r.local_authority.name == "Exampleshire Council"
     assert r.id == "exampleshire-2025"
+
+
+def test_title_interleaved_with_the_address_block():
+    """Some letters' text comes out with the title between the lines of the address."""
+    text = MONITORING.replace(
+        "Jane Doe\nDirector of Children's Services\nExampleshire County Council\n",
+        "Jane Doe\nMonitoring visit to Exampleshire County Council children's services\n"
+        "Director of Children's Services\nExampleshire County Council\n",
+    ).replace("\nMonitoring visit to Exampleshire County Council children's services\n\nThis", "\nThis")
+    assert text.count("Monitoring visit to Exampleshire") == 1
+    r = extract("letter.txt", data=text.encode())
+    assert r.kind is Kind.MONITORING_VISIT
+    assert r.local_authority.name == "Exampleshire County Council"
+    assert r.letter_date == dt.date(2025, 3, 3)
+    assert [i.name for i in r.inspectors] == ["Ann Example", "Bob Sample"]
+    assert len(r.findings) == 2 and r.summary[0].startswith("Leaders have made steady progress")
