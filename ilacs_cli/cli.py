@@ -286,12 +286,17 @@ def extract(
         if outcome.report is None:
             codes.append(outcome.code)
             continue
-        reports.append(outcome.report)
-        if stream:
-            sys.stdout.write(outcome.report.model_dump_json() + "\n")
-            sys.stdout.flush()
+        report = outcome.report
         if lib is not None and not outcome.cached:
-            saved_ok = _save(lib, outcome.report, quiet) and saved_ok
+            saved_id = _save(lib, report, quiet)
+            saved_ok = saved_id is not None and saved_ok
+            if saved_id is not None and saved_id != report.id:
+                # the library's id, so that a re-run (served from the library) says the same
+                report = report.model_copy(update={"id": saved_id})
+        reports.append(report)
+        if stream:
+            sys.stdout.write(report.model_dump_json() + "\n")
+            sys.stdout.flush()
     if lib is not None:
         lib.close()
     if not stream:
@@ -301,16 +306,17 @@ def extract(
         raise typer.Exit(ExitCode.LIBRARY)
 
 
-def _save(lib: Library, report: Report, quiet: bool) -> bool:
-    """Save one report; a library problem is an error, never lost output."""
+def _save(lib: Library, report: Report, quiet: bool) -> str | None:
+    """Save one report and give its library id; a library problem is an error (None),
+    never lost output."""
     try:
         saved = lib.save(report)
     except IlacsError as exc:
         _error(exc.path, f"not saved in the library: {exc.reason}")
-        return False
+        return None
     if saved.id != report.id and not quiet:
         sys.stderr.write(f"Note: {report.source.path}: in the library as {saved.id}\n")
-    return True
+    return saved.id
 
 
 @app.command()

@@ -123,3 +123,18 @@ def test_cli_warm_cache_does_not_parse_and_force_does(monkeypatch):
     forced = runner.invoke(app, ["extract", SEED, "-f", "json", "--force"])
     assert forced.exit_code == 5  # the stand-in extractor raised: parsing did happen
     monkeypatch.setattr(pipeline, "extract", real)
+
+
+def test_a_saved_report_shows_its_library_id_on_every_run():
+    """Two documents with one id: the second is saved as '<id>-<kind>', and extract says so
+    both when it parses it and when a re-run takes it from the library."""
+    pdf, text = "samples/salford-2025.pdf", SEED
+    first = runner.invoke(app, ["extract", pdf, text, "-f", "json"])
+    assert first.exit_code == 0, first.stderr
+    assert [r["id"] for r in json.loads(first.stdout)] == [
+        "salford-2025",
+        "salford-2025-focused-visit",
+    ]
+    assert f"Note: {text}: in the library as salford-2025-focused-visit" in first.stderr
+    again = runner.invoke(app, ["extract", pdf, text, "-f", "json"])
+    assert json.loads(again.stdout) == json.loads(first.stdout)
