@@ -39,7 +39,26 @@ _EXPORTS = {
     "Library": ".library",
 }
 
-__all__ = sorted([*_EXPORTS, "PARSER_VERSION", "extract", "__version__"])
+__all__ = [
+    "Area",
+    "ExitCode",
+    "Finding",
+    "Grade",
+    "IlacsError",
+    "ImprovementArea",
+    "Inspector",
+    "Judgement",
+    "Kind",
+    "Library",
+    "PARSER_VERSION",
+    "Report",
+    "ReportDiff",
+    "UnreadableDocument",
+    "UnsupportedDocument",
+    "__version__",
+    "diff",
+    "extract",
+]
 
 if TYPE_CHECKING:
     from .compare import ReportDiff, diff

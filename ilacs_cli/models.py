@@ -114,7 +114,8 @@ class Report(_Model):
     )
     judged_inadequate: str | None = Field(
         default=None,
-        description="Monitoring visits: when the authority was judged inadequate, as the letter says.",
+        description="Monitoring visits: when the authority was judged inadequate, "
+        "as the letter says.",
     )
     notes: list[str] = Field(default_factory=list, description="Footnotes.")
     source: Source

@@ -4,10 +4,9 @@ Use it through :func:`ilacs_cli.extract.extract`, which imports this module on f
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from .errors import UnsupportedDocument
-from .ingest import Document, load
+from .extract import PARSER_VERSION
+from .ingest import Document
 from .layout import BlockKind, build_blocks, remove_furniture
 from .models import Kind, LocalAuthority, Period, Report, Source
 from .rules.common import slugify
@@ -17,8 +16,6 @@ from .rules.ilacs import extract_ilacs
 from .rules.older import extract_older
 from .rules.sif import extract_lscb_review, extract_sif
 from .rules.visits import extract_visit
-
-from .extract import PARSER_VERSION
 
 _RULES = {
     Kind.ILACS_INSPECTION: extract_ilacs,

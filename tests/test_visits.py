@@ -143,7 +143,9 @@ def test_title_interleaved_with_the_address_block():
         "Jane Doe\nDirector of Children's Services\nExampleshire County Council\n",
         "Jane Doe\nMonitoring visit to Exampleshire County Council children's services\n"
         "Director of Children's Services\nExampleshire County Council\n",
-    ).replace("\nMonitoring visit to Exampleshire County Council children's services\n\nThis", "\nThis")
+    ).replace(
+        "\nMonitoring visit to Exampleshire County Council children's services\n\nThis", "\nThis"
+    )
     assert text.count("Monitoring visit to Exampleshire") == 1
     r = extract("letter.txt", data=text.encode())
     assert r.kind is Kind.MONITORING_VISIT

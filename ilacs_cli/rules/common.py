@@ -44,7 +44,7 @@ SINGLE_DATE = re.compile(
 def parse_dates(text: str) -> list[dt.date]:
     """Every day named in a date phrase, with months and years carried back from later
     tokens: "21 November to 2 December 2022" -> [2022-11-21, 2022-12-02]."""
-    tokens = [m for m in _DATE_TOKEN.finditer(text)]
+    tokens = list(_DATE_TOKEN.finditer(text))
     days: list[tuple[int, int | None, int | None]] = []
     month: int | None = None
     year: int | None = None
@@ -230,7 +230,8 @@ def slugify(name: str) -> str:
 
 _ROLE_PREFIX = re.compile(r"^(?:(?:His|Her) Majesty[’']s Inspectors?|HMI)\s*,?\s*", re.IGNORECASE)
 _ROLE = re.compile(
-    r"[,;]?\s*\(?(?:(?:(?:two|three|four|five|one) of\s+)?(?:His|Her)\s+Majesty[’']?s\s+(?:Inspector|Inspectors)(?:\s*\(HMI\))?|HMI|"
+    r"[,;]?\s*\(?(?:(?:(?:two|three|four|five|one) of\s+)?(?:His|Her)\s+Majesty[’']?s\s+"
+    r"(?:Inspector|Inspectors)(?:\s*\(HMI\))?|HMI|"
     r"Ofsted\s+Inspector|Social\s+Care\s+Regulatory\s+Inspector|lead\s+inspector|designate|OI|S?HMI|SCRI|"
     r"Additional\s+Inspector)\)?\.?\s*$",
     re.IGNORECASE,

@@ -20,7 +20,8 @@ _ROW_START = re.compile(
 _GRADE_START = re.compile(r"^(outstanding|good|requires?\b|inadequate|adequate)", re.IGNORECASE)
 WNTI = re.compile(r"^what\s+needs\s+to\s+improve\b", re.IGNORECASE)
 _SECTION_GRADE = re.compile(
-    r"(?::|\s[–-]|\s(?=requires|outstanding|good|inadequate))\s*(outstanding|good|requires? improvement(?: to be good)?|inadequate)\s*\.?\s*$",
+    r"(?::|\s[–-]|\s(?=requires|outstanding|good|inadequate))\s*"
+    r"(outstanding|good|requires? improvement(?: to be good)?|inadequate)\s*\.?\s*$",
     re.IGNORECASE,
 )
 BOILERPLATE = re.compile(
@@ -192,7 +193,7 @@ def extract_ilacs(ctx: Context, draft: Draft) -> None:
     blocks = ctx.blocks
     draft.local_authority = _title_and_authority(ctx)
     # dates and lead inspector
-    for i, block in enumerate(blocks[:40]):
+    for block in blocks[:40]:
         m = _DATES.match(block.text)
         if m and draft.start is None:
             draft.start, draft.end = date_span(m.group(1))

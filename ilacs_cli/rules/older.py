@@ -33,14 +33,16 @@ _ROWS: list[tuple[re.Pattern[str], Area]] = [
     (re.compile(r"^(?:leadership|ambition)", re.I), Area.LEADERSHIP_AND_GOVERNANCE),
 ]
 _TITLE = re.compile(
-    r"^(?P<la>.+?)\s*[–-]\s*inspection of\b|^inspection of .+?(?:services|children)\s*[–:-]?\s*(?P<la2>.+)$",
+    r"^(?P<la>.+?)\s*[–-]\s*inspection of\b"
+    r"|^inspection of .+?(?:services|children)\s*[–:-]?\s*(?P<la2>.+)$",
     re.IGNORECASE,
 )
 _COUNCIL = re.compile(r"\b(council|borough|county|city|district)\b", re.IGNORECASE)
 _DATES = re.compile(r"^(?:inspection dates?\s*:?\s*)?(?P<d>[0-3]?\d\b.*\b(?:19|20)\d\d)\s*$", re.I)
 _GOOD_LEAD = re.compile(r"\b(?:were|was)\s+(?:generally\s+)?(?:adequate or good|good)\b", re.I)
 _NEEDED = re.compile(
-    r"\bneeded improving\b|\bneed(?:s|ed)? to improve\b|^areas for improvement\b|^recommendations\b",
+    r"\bneeded improving\b|\bneed(?:s|ed)? to improve\b|^areas for improvement\b"
+    r"|^recommendations\b",
     re.IGNORECASE,
 )
 _END = re.compile(

@@ -60,7 +60,8 @@ _PRIORITY = re.compile(r"^priority and immediate action", re.IGNORECASE)
 _IMPROVE = re.compile(r"^(areas for improvement|recommendations)\b", re.IGNORECASE)
 _LSCB_PART = re.compile(
     r"^(section 2\b.*|the local safeguarding children board \(lscb\)$|"
-    r"the effectiveness of the lscb\b.*|the local safeguarding children (board )?(is|requires)\b.*)",
+    r"the effectiveness of the lscb\b.*|"
+    r"the local safeguarding children (board )?(is|requires)\b.*)",
     re.IGNORECASE,
 )
 _OTHER = re.compile(

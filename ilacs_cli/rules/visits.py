@@ -35,7 +35,8 @@ _TITLE = re.compile(
 )
 _INSPECTORS = [
     re.compile(
-        r"(?:His|Her) Majesty[’']s Inspectors? for (?:this|the) visit (?:were|was)\s+(?P<names>[^.]+)",
+        r"(?:His|Her) Majesty[’']s Inspectors? for (?:this|the) visit (?:were|was)\s+"
+        r"(?P<names>[^.]+)",
         re.I,
     ),
     re.compile(r"\bThe inspectors were\s+(?P<names>[^.]+?)(?:\.|$)", re.I),
