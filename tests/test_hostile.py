@@ -43,6 +43,7 @@ SCAN = "no text layer; this looks like a scan (OCR is not supported)"
 NOT_A_REPORT = (
     "not an Ofsted children's services report (no inspection title, dates or judgements found)"
 )
+MINUTES = "meeting minutes or an agenda, not a local authority children's services report"
 
 runner = CliRunner()
 
@@ -445,10 +446,10 @@ the school to the county council.
 def test_parish_council_minutes_are_not_a_report(tmp_path):
     minutes = tmp_path / "minutes.pdf"
     minutes.write_bytes(text_pdf(PARISH_MINUTES).tobytes())
-    refused(invoke(str(minutes)), minutes, 3, NOT_A_REPORT)
+    refused(invoke(str(minutes)), minutes, 3, MINUTES)
     as_text = tmp_path / "minutes.txt"
     as_text.write_text(PARISH_MINUTES, encoding="utf-8")
-    refused(invoke(str(as_text)), as_text, 3, NOT_A_REPORT)
+    refused(invoke(str(as_text)), as_text, 3, MINUTES)
 
 
 # --------------------------------------------------------------------------- size limits
@@ -721,7 +722,7 @@ def test_batch_with_some_bad_inputs(tmp_path, fmt):
     bad = {
         tmp_path / "empty.pdf": (b"", "empty file"),
         tmp_path / "page.pdf": (b"<html>502 Bad Gateway</html>", "an HTML page, not a PDF"),
-        tmp_path / "minutes.txt": (PARISH_MINUTES.encode(), NOT_A_REPORT),
+        tmp_path / "minutes.txt": (PARISH_MINUTES.encode(), MINUTES),
     }
     for path, (content, _) in bad.items():
         path.write_bytes(content)
@@ -784,3 +785,21 @@ def test_pdfminer_warnings_stay_off_stderr(tmp_path):
     code, stderr, _ = measured(tmp_path, "extract", str(odd))
     assert code == 3
     assert stderr == f"Error: {odd}: {NOT_A_REPORT}\n"
+
+
+def test_a_school_inspection_report_is_named_as_such(tmp_path):
+    school = tmp_path / "school.txt"
+    school.write_text(
+        "Inspection of Little Snoring Primary School\n"
+        "Inspection dates: 4 and 5 March 2025\n"
+        "Overall effectiveness Good\n"
+        "The quality of education Good\n",
+        encoding="utf-8",
+    )
+    refused(
+        invoke(str(school)),
+        school,
+        3,
+        "an Ofsted inspection of a school, college or nursery, not a local authority "
+        "children's services report",
+    )

@@ -44,6 +44,39 @@ _PRESS = re.compile(
 )
 
 
+# what some other documents look like, to say so when refusing them
+_LOOKS_LIKE: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(
+            r"\bminutes of the\b(?=[^.]{0,60}\bmeeting\b)|\bpresent\s*:|"
+            r"\bapologies for absence\b|\bdeclarations of interest\b|\bagenda item\b",
+            re.IGNORECASE,
+        ),
+        "meeting minutes or an agenda",
+    ),
+    (
+        re.compile(
+            r"^(?:school|college|academy) (?:inspection )?report\b|"
+            r"^inspection of .{2,80}\b(?:school|academy|college|nursery)\b",
+            _I,
+        ),
+        "an Ofsted inspection of a school, college or nursery",
+    ),
+    (
+        re.compile(r"children[’']s home inspection|^inspection of a children[’']s home", _I),
+        "an Ofsted inspection of a children's home",
+    ),
+]
+
+
+def _looks_like(text: str) -> str | None:
+    for pattern, what in _LOOKS_LIKE:
+        found = {m.lower() for m in pattern.findall(text)}
+        if len(found) >= (2 if what.startswith("meeting") else 1):
+            return what
+    return None
+
+
 def detect(ctx: Context) -> Kind:
     """The document's kind, or :class:`UnsupportedDocument` saying what it looks like."""
     head = ctx.head_text
@@ -60,6 +93,9 @@ def detect(ctx: Context) -> Kind:
         return Kind.CHILD_PROTECTION_INSPECTION
     if _LAC.search(head[:1500]):
         return Kind.LAC_INSPECTION
+    looks = _looks_like(head[:4000])
+    if looks:
+        raise UnsupportedDocument(f"{looks}, not a local authority children's services report")
     if _ILACS_TITLE.search(first_lines) and (_DATES.search(head) or _ILACS_TABLE.search(head)):
         return Kind.ILACS_INSPECTION
     if _ILACS_TABLE.search(head) and _DATES.search(head):
