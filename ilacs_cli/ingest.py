@@ -446,6 +446,20 @@ def _decoded_size(stream: Any, limit: int) -> int:
         data = stream.decipher(stream.objid, stream.genno, data, stream.attrs)
     filters = stream.get_filters()
     size = len(data)
+    if _reusable(stream, filters):
+        # a page's content: inflate it once, here, and hand pdfminer the result
+        import zlib
+
+        inflater = zlib.decompressobj()
+        try:
+            out = inflater.decompress(data, limit + 1)
+        except zlib.error:
+            out = None
+        if out is not None and inflater.eof and not inflater.unconsumed_tail:
+            stream.data, stream.rawdata = out, None
+            return len(out)
+        if out is not None and len(out) > limit:
+            raise _TooBig
     for index, (name, _params) in enumerate(filters):
         keep = index < len(filters) - 1
         if name in t.LITERALS_FLATE_DECODE:
@@ -465,6 +479,23 @@ def _decoded_size(stream: Any, limit: int) -> int:
         if size > limit:
             raise _TooBig
     return size
+
+
+def _reusable(stream: Any, filters: list[Any]) -> bool:
+    """A plain Flate stream that pdfminer will decode for a page (content or form), so
+    the check's output can be kept: no predictor, not a font program or an image."""
+    from pdfminer import pdftypes as t
+    from pdfminer.psparser import LIT
+
+    if len(filters) != 1 or filters[0][0] not in t.LITERALS_FLATE_DECODE:
+        return False
+    params = filters[0][1]
+    if isinstance(params, dict) and params.get("Predictor"):
+        return False
+    subtype = stream.get("Subtype")
+    if subtype is not None and subtype is not LIT("Form"):
+        return False
+    return not any(k in stream.attrs for k in ("Length1", "Length2", "Length3", "Type"))
 
 
 def check_streams(doc: Any, path: str) -> None:
