@@ -213,6 +213,8 @@ def _sqlite_reason(exc: sqlite3.Error) -> str:
         return "the library file or its folder is read-only"
     if "file is not a database" in text:
         return "not an ilacs library (not a SQLite database)"
+    if "disk is full" in text or "database or disk is full" in text:
+        return "the disk is full (nothing was saved; the library is as it was)"
     if "locked" in text or "busy" in text:
         return f"the library is busy (another ilacs kept it locked for {BUSY_TIMEOUT_MS // 1000} s)"
     return f"library error: {text}"

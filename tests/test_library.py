@@ -483,3 +483,18 @@ def test_ids_are_unique_stable_and_follow_the_rule(saves):
             firsts.setdefault(_document(n).id, n)
         for report_id, n in firsts.items():
             assert given_ids[n] == report_id  # the first document keeps the plain id
+
+
+def test_a_full_disk_is_a_clear_error_and_nothing_half_written(lib, ilacs):
+    """SQLite's page limit stands in for a full disk: the save fails whole."""
+    lib.save(ilacs)
+    pages = lib._conn.execute("PRAGMA page_count").fetchone()[0]
+    lib._conn.execute(f"PRAGMA max_page_count = {pages}")
+    big = variant(ilacs, "big", summary=["x" * 200_000])
+    with pytest.raises(LibraryError) as err:
+        lib.save(big)
+    assert err.value.reason == "the disk is full (nothing was saved; the library is as it was)"
+    assert err.value.exit_code == 6
+    assert [e.id for e in lib.entries()] == [ilacs.id]
+    assert lib.find_sha("big") is None
+    assert lib._conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
