@@ -803,3 +803,24 @@ def test_a_school_inspection_report_is_named_as_such(tmp_path):
         "an Ofsted inspection of a school, college or nursery, not a local authority "
         "children's services report",
     )
+
+
+def test_a_hundred_files_with_ten_bad(tmp_path):
+    """The issue's own case: 100 inputs, 10 of them bad -> 90 reports, 10 error lines, exit 1."""
+    inputs = []
+    for i in range(100):
+        path = tmp_path / f"{i:03d}.txt"
+        if i % 10 == 7:
+            path.write_bytes(b"<html>404 Not Found</html>")
+        else:
+            shutil.copyfile(VISIT_SEED, path)
+        inputs.append(path)
+    result = invoke(*map(str, inputs), "-f", "jsonl", "--no-save", "--jobs", "2")
+    assert result.exit_code == 1
+    reports = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["source"]["path"] for r in reports] == [str(p) for p in inputs if p.stem[-1] != "7"]
+    errors = result.stderr.splitlines()
+    assert errors[:-1] == [
+        f"Error: {p}: an HTML page, not a PDF" for p in inputs if p.stem[-1] == "7"
+    ]
+    assert errors[-1] == "10 of 100 inputs failed"
