@@ -218,9 +218,13 @@ def _make_line(words: list[dict[str, Any]], page_no: int) -> Line:
 def _segment(run: list[dict[str, Any]]) -> Segment:
     text = ""
     for i, w in enumerate(run):
-        # words split only by a font change (e.g. a curly apostrophe from another subset)
-        # touch each other: no space between them
-        if i and w["x0"] - run[i - 1]["x1"] > 0.8:
+        # words split only by a change of size (e.g. a curly apostrophe from another font)
+        # touch each other: no space between them; words of one size were split at a
+        # space, even when a font's overlapping boxes leave no gap ("Quality of work")
+        prev = run[i - 1] if i else None
+        if prev is not None and (
+            w["x0"] - prev["x1"] > 0.8 or abs(w["size"] - prev["size"]) < 0.01
+        ):
             text += " "
         text += w["text"]
     return Segment(clean_text(text), run[0]["x0"], run[-1]["x1"])

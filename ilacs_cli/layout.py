@@ -232,6 +232,8 @@ def _continues_across_page(block: Block, first: Line, kind: BlockKind) -> bool:
         return False
     if NUMBERED.match(first.text) or first.starts_bullet:
         return False
+    if abs(first.size - block.lines[-1].size) > 0.15 * block.lines[-1].size:
+        return False  # another size of print: another kind of text
     text = block.text
     if not ends_sentence(text):
         return True

@@ -348,7 +348,10 @@ def _body(ctx: Context, draft: Draft, lscb_only: bool) -> None:
             and b.kind is BlockKind.HEADING
         ):
             continue  # footnotes, contents lines
-        section = _section_heading(b)
+        # inside a summary or a list, a plain line naming a judgement and a grade is a
+        # topic sub-heading ("Leadership, management and governance require improvement")
+        in_part = walk.mode in ("summary", "priority", "improve")
+        section = None if in_part and b.kind is not BlockKind.HEADING else _section_heading(b)
         if b.kind is BlockKind.HEADING or section is not None or _is_subheading(b):
             _turn(walk, b, section)
             continue

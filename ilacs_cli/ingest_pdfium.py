@@ -1,0 +1,784 @@
+"""A fast PDF engine: PDFium (via pypdfium2) reads each page's characters, and the same
+functions as the pdfplumber engine (``ingest.dedupe_chars``, ``ingest.lines_from_words``)
+turn them into lines, so the unchanged rules give the same Report.
+
+pdfplumber spends most of its time building pdfminer objects for every character; PDFium
+reads a page's text in C. :func:`load_pdfium` rebuilds, from PDFium's per-character data,
+the character dicts pdfplumber would have made (text, x0, x1, top, bottom, size, fontname,
+upright, in content-stream order). pdfminer's character box, which this mirrors::
+
+    box = (0, descent, advance, descent + Tf)      # text space; descent < 0
+    x0, y0, x1, y1 = the bounding box of ``box`` under the character's matrix
+    size = y1 - y0
+    top, bottom = page_height - y1, page_height - y0
+
+``advance`` is the glyph's /Widths entry (read off PDFium's loose character box, which
+spans origin..origin+advance unless the ink overhangs it), ``descent`` the font
+descriptor's /Descent (``FPDFFont_GetDescent``), the matrix and origin PDFium's
+(``FPDFText_GetMatrix``, ``FPDFText_GetCharOrigin``), computed in single precision:
+positions agree with pdfplumber's to about 0.0002 pt.
+
+Where PDFium's text page differs from pdfminer's stream of characters, this undoes it:
+a space PDFium generates for a gap (and the real space after it, which it deletes) comes
+back as one space; text objects it skips as invisible (a lone space) come back as a
+space; a line-end hyphen it marks (U+0002) is "-" again; a glyph that maps to several
+characters (a ligature) is one char. Pages with text that is not upright (rotated or
+mirrored, or /Rotate 90 or 270) are read by pdfplumber instead.
+
+Anything unusual (damaged, truncated, no text layer, too many pages, LZW or twice-deflated
+streams) goes to :func:`ilacs_cli.ingest.load`, so refusals and their messages are the
+pdfplumber engine's own. Like pdfium itself, not thread-safe: use processes.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import itertools
+import operator
+import re
+import zlib
+from pathlib import Path
+from typing import Any
+
+from . import ingest
+from .errors import UnreadableDocument
+from .ingest import Document, Page, lines_from_words
+
+ENGINE = "pdfium"
+
+# Bounds on what PDFium is asked to decode, as pdfplumber's engine enforces with
+# ``ingest.check_streams``: a compressed stream is inflated (and discarded) up to the limit.
+_STREAM = re.compile(rb"(?<!end)stream\r?\n")
+_FLATE_MAX_RATIO = 1032  # deflate cannot expand more than this
+
+
+class _Fallback(Exception):
+    """PDFium cannot give the same answer: let the pdfplumber engine decide."""
+
+
+def load_pdfium(
+    path: str | Path,
+    *,
+    data: bytes | None = None,
+    password: str | None = None,
+    max_pages: int = 200,
+) -> Document:
+    """Read ``path`` (or ``data`` named ``path``) like :func:`ilacs_cli.ingest.load`, with
+    PDFium instead of pdfplumber for the characters of a PDF.
+
+    Text files, and PDFs PDFium cannot read the way pdfplumber would (damaged, no text
+    layer, too many pages), go through :func:`ilacs_cli.ingest.load` unchanged, so errors
+    are the same :class:`~ilacs_cli.errors.UnreadableDocument` with the same reasons.
+    """
+    name = str(path)
+    if data is None:
+        try:
+            data = Path(path).read_bytes()
+        except OSError:
+            return ingest.load(path, password=password, max_pages=max_pages)
+    if not ingest.looks_like_pdf(data) or b"%%EOF" not in data:
+        return ingest.load(path, data=data, password=password, max_pages=max_pages)
+    try:
+        pages, count = _read_pdf(data, name, password, max_pages)
+    except _Fallback:
+        return ingest.load(path, data=data, password=password, max_pages=max_pages)
+    if not any(page.lines for page in pages):
+        return ingest.load(path, data=data, password=password, max_pages=max_pages)
+    return Document(
+        path=name,
+        sha256=ingest.sha256_of(data),
+        pages=pages,
+        geometry=True,
+        page_count=count,
+        engine=ENGINE,
+    )
+
+
+# --------------------------------------------------------------------------- opening
+
+
+def _open(data: bytes, path: str, password: str | None) -> Any:
+    import pypdfium2 as pdfium  # lazily, like pdfplumber in ingest
+    import pypdfium2.raw as raw
+
+    try:
+        return pdfium.PdfDocument(data, password=password or None)
+    except pdfium.PdfiumError as exc:
+        if exc.err_code != raw.FPDF_ERR_PASSWORD:
+            raise _Fallback from exc
+        if password:
+            # an owner password only (the file opens for anyone) is no reason to stop
+            try:
+                return pdfium.PdfDocument(data)
+            except pdfium.PdfiumError:
+                pass
+            raise UnreadableDocument("encrypted PDF: the password is wrong", path) from None
+        raise UnreadableDocument(
+            "encrypted PDF: a password is needed (use --password)", path
+        ) from None
+
+
+def _read_pdf(
+    data: bytes, path: str, password: str | None, max_pages: int
+) -> tuple[list[Page], int]:
+    import pypdfium2.raw as raw
+
+    pdf = _open(data, path, password)
+    try:
+        count = len(pdf)
+        if count == 0 or count > max_pages:
+            raise _Fallback  # pdfplumber's refusal names the count its page tree states
+        if raw.FPDF_GetSecurityHandlerRevision(pdf) != -1:
+            _check_encrypted(data, path, password)
+        else:
+            _check_streams(data, path)
+        pages = []
+        for index in range(count):
+            pages.append(_read_page(pdf, index, path))
+        return pages, count
+    finally:
+        pdf.close()
+
+
+def _check_streams(data: bytes, path: str) -> None:
+    """Refuse a decompression bomb before PDFium inflates it, as ``ingest.check_streams``
+    does for pdfminer: deflate expands at most 1032 times, so only the streams that could
+    break a limit are inflated (and discarded) to measure them. Any that does break one
+    goes to the pdfplumber engine, whose refusal names the object."""
+    plain = 0  # streams stored without compression count at their size
+    deflated: list[tuple[int, int, int]] = []  # (most it can inflate to, start, end)
+    for match in _STREAM.finditer(data):
+        start = match.end()
+        end = data.find(b"endstream", start)
+        if end < 0:
+            end = len(data)
+        head = data[max(0, match.start() - 1024) : match.start()]
+        head = head[head.rfind(b"obj") + 1 :]
+        if b"/Image" in head:
+            continue  # pdfminer never decodes images, nor does ingest.check_streams
+        if b"/LZW" in head or head.count(b"/Fl") > 1:
+            raise _Fallback  # rare (LZW, deflate twice): let pdfminer's check measure it
+        if b"/Fl" in head:
+            deflated.append(((end - start) * _FLATE_MAX_RATIO, start, end))
+        else:
+            plain += end - start
+    deflated.sort(reverse=True)
+    bound = plain + sum(most for most, _, _ in deflated)
+    for most, start, end in deflated:
+        if bound <= ingest.MAX_DECODED_BYTES and most <= ingest.MAX_STREAM_BYTES:
+            return
+        try:
+            actual = _inflated_size(data[start:end], ingest.MAX_STREAM_BYTES)
+        except _TooBig:
+            raise _Fallback from None
+        bound += actual - most
+    if bound > ingest.MAX_DECODED_BYTES:
+        raise _Fallback
+
+
+def _check_encrypted(data: bytes, path: str, password: str | None) -> None:
+    """An encrypted file's streams cannot be measured raw: pdfminer decrypts and measures
+    them (``ingest.check_streams``), as the pdfplumber engine does."""
+    try:
+        pdf = ingest._open_pdf(data, path, password)
+    except UnreadableDocument as exc:
+        raise _Fallback from exc
+    try:
+        ingest.check_streams(pdf.doc, path)
+    finally:
+        pdf.close()
+
+
+class _TooBig(Exception):
+    pass
+
+
+def _inflated_size(chunk: bytes, limit: int) -> int:
+    """How many bytes ``chunk`` inflates to (as far as it is valid deflate data)."""
+    inflater = zlib.decompressobj()
+    size = 0
+    pending = chunk
+    while True:
+        try:
+            out = inflater.decompress(pending, 1 << 20)
+        except zlib.error:
+            return size
+        size += len(out)
+        if size > limit:
+            raise _TooBig
+        pending = inflater.unconsumed_tail
+        if inflater.eof or not (out or pending):
+            return size
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def _read_page(pdf: Any, index: int, path: str) -> Page:
+    import pypdfium2.raw as raw
+
+    number = index + 1
+    try:
+        page = pdf[index]
+    except Exception as exc:
+        raise _Fallback from exc
+    try:
+        textpage = page.get_textpage()
+        try:
+            if raw.FPDFText_CountChars(textpage) > ingest.MAX_PAGE_CHARS:
+                raise UnreadableDocument(
+                    f"page {number} has more than {ingest.MAX_PAGE_CHARS:,} characters; "
+                    "refused as too large for a report page",
+                    path,
+                )
+            if _graphics(page) > ingest.MAX_PAGE_GRAPHICS:
+                raise UnreadableDocument(
+                    f"page {number} has more than {ingest.MAX_PAGE_GRAPHICS:,} drawn shapes; "
+                    "refused as too large for a report page",
+                    path,
+                )
+            geometry = _Geometry(page)
+            chars = _page_chars(page, textpage, geometry)
+            if page.get_rotation() % 360 or not all(c["upright"] for c in chars):
+                # a turned page (/Rotate), rotated or mirrored text: PDFium's text page
+                # treats it differently from pdfminer; pdfplumber reads it
+                raise _Fallback
+        finally:
+            textpage.close()
+    finally:
+        page.close()
+    words = _extract_words(ingest.dedupe_chars(chars))
+    return Page(number, geometry.width, geometry.height, lines_from_words(words, number))
+
+
+def _extract_words(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``pdfplumber.utils.extract_words(chars, extra_attrs=["size"], return_chars=True)``
+    as ingest calls it, for upright characters (the only ones this engine reads), without
+    pdfplumber's generic machinery (twice as fast): the same groups, line clusters, order
+    and word dicts (``doctop`` is ``top``: pages are read one by one)."""
+    words: list[dict[str, Any]] = []
+    for _, run in itertools.groupby(chars, _UPRIGHT_SIZE):
+        group = list(run)
+        # pdfplumber.utils.cluster_objects(group, "top", 3): chained clusters of tops
+        cluster: dict[float, int] = {}
+        last = None
+        index = -1
+        for top in sorted({c["top"] for c in group}):
+            if last is None or top > last + _TOLERANCE:
+                index += 1
+            cluster[top] = index
+            last = top
+        lines: list[list[dict[str, Any]]] = [[] for _ in range(index + 1)]
+        for c in group:
+            lines[cluster[c["top"]]].append(c)
+        for line in lines:
+            line.sort(key=_X0)
+            current: list[dict[str, Any]] = []
+            px0 = px1 = ptop = 0.0  # the last char of ``current``
+            for c in line:
+                text = c["text"]
+                if text.isspace():
+                    if current:
+                        words.append(_merge(current))
+                        current = []
+                    continue
+                if not text:  # pdfplumber: "" is in any split_at_punctuation string
+                    if current:
+                        words.append(_merge(current))
+                        current = []
+                    words.append(_merge([c]))
+                    continue
+                x0, top = c["x0"], c["top"]
+                if current and (x0 < px0 or x0 > px1 + _TOLERANCE or abs(top - ptop) > _TOLERANCE):
+                    words.append(_merge(current))
+                    current = [c]
+                else:
+                    current.append(c)
+                px0, px1, ptop = x0, c["x1"], top
+            if current:
+                words.append(_merge(current))
+    return words
+
+
+_TOLERANCE = 3  # pdfplumber's default x and y tolerance
+_UPRIGHT_SIZE = operator.itemgetter("upright", "size")
+_LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
+
+
+def _X0(c: dict[str, Any]) -> float:
+    return c["x0"]  # type: ignore[no-any-return]
+
+
+def _merge(chars: list[dict[str, Any]]) -> dict[str, Any]:
+    """pdfplumber's ``WordExtractor.merge_chars`` for upright text (doctop = top)."""
+    first = chars[0]
+    x0, top, x1, bottom = first["x0"], first["top"], first["x1"], first["bottom"]
+    text = _LIGATURES.get(first["text"], first["text"])
+    for c in chars[1:]:
+        if c["x0"] < x0:
+            x0 = c["x0"]
+        if c["top"] < top:
+            top = c["top"]
+        if c["x1"] > x1:
+            x1 = c["x1"]
+        if c["bottom"] > bottom:
+            bottom = c["bottom"]
+        text += _LIGATURES.get(c["text"], c["text"])
+    return {
+        "text": text,
+        "x0": x0,
+        "x1": x1,
+        "top": top,
+        "doctop": top,
+        "bottom": bottom,
+        "upright": first["upright"],
+        "height": bottom - top,
+        "width": x1 - x0,
+        "direction": "ltr",
+        "size": first["size"],
+        "chars": chars,
+    }
+
+
+def _graphics(page: Any) -> int:
+    import pypdfium2.raw as raw
+
+    count = raw.FPDFPage_CountObjects(page)
+    if count <= ingest.MAX_PAGE_GRAPHICS:
+        return count
+    shapes = (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_SHADING)
+    return sum(
+        1
+        for i in range(count)
+        if raw.FPDFPageObj_GetType(raw.FPDFPage_GetObject(page, i)) in shapes
+    )
+
+
+class _Geometry:
+    """pdfminer's page space (its CTM for /Rotate and the MediaBox origin) and
+    pdfplumber's flip of it to top-down coordinates."""
+
+    def __init__(self, page: Any) -> None:
+        x0, y0, x1, y1 = page.get_mediabox()
+        x0, x1 = sorted((x0, x1))
+        y0, y1 = sorted((y0, y1))
+        rotation = page.get_rotation() % 360
+        # pdfminer.pdfinterp.PDFPageInterpreter.process_page
+        if rotation == 90:
+            self.ctm = (0.0, -1.0, 1.0, 0.0, -y0, x1)
+        elif rotation == 180:
+            self.ctm = (-1.0, 0.0, 0.0, -1.0, x1, y1)
+        elif rotation == 270:
+            self.ctm = (0.0, 1.0, -1.0, 0.0, y1, -x0)
+        else:
+            self.ctm = (1.0, 0.0, 0.0, 1.0, -x0, -y0)
+        # pdfplumber.page.Page: the normalised (possibly swapped) MediaBox
+        nx0, ny0, nx1, ny1 = (y0, x0, y1, x1) if rotation in (90, 270) else (x0, y0, x1, y1)
+        self.width = float(nx1 - nx0)
+        self.height = float(ny1 - ny0)
+        self.shift_x = nx0  # pdfplumber adds mediabox x0 back
+        self.shift_top = -ny0
+
+
+class _Api:
+    """Private ctypes prototypes of the per-character PDFium calls, taking and returning
+    plain addresses: pypdfium2's own wrappers convert handle objects on every call,
+    which costs more than the calls themselves at a few thousand characters a page."""
+
+    def __init__(self) -> None:
+        import pypdfium2_raw.bindings as bindings
+
+        lib = bindings._libs["pdfium"]
+        c = ctypes
+
+        def proto(name: str, restype: Any, *argtypes: Any) -> Any:
+            fn = lib[name]  # a fresh function object: pypdfium2's prototype is untouched
+            fn.restype = restype
+            fn.argtypes = argtypes
+            return fn
+
+        self.count_chars = proto("FPDFText_CountChars", c.c_int, c.c_void_p)
+        self.get_unicode = proto("FPDFText_GetUnicode", c.c_uint, c.c_void_p, c.c_int)
+        self.is_generated = proto("FPDFText_IsGenerated", c.c_int, c.c_void_p, c.c_int)
+        self.is_hyphen = proto("FPDFText_IsHyphen", c.c_int, c.c_void_p, c.c_int)
+        self.get_text = proto("FPDFText_GetText", c.c_int, c.c_void_p, c.c_int, c.c_int, c.c_void_p)
+        self.get_object = proto("FPDFText_GetTextObject", c.c_void_p, c.c_void_p, c.c_int)
+        self.get_origin = proto(
+            "FPDFText_GetCharOrigin",
+            c.c_int,
+            c.c_void_p,
+            c.c_int,
+            c.POINTER(c.c_double),
+            c.POINTER(c.c_double),
+        )
+        self.count_objects = proto("FPDFPage_CountObjects", c.c_int, c.c_void_p)
+        self.get_page_object = proto("FPDFPage_GetObject", c.c_void_p, c.c_void_p, c.c_int)
+        self.object_type = proto("FPDFPageObj_GetType", c.c_int, c.c_void_p)
+        self.object_bounds = proto(
+            "FPDFPageObj_GetBounds", c.c_int, c.c_void_p, *[c.POINTER(c.c_float)] * 4
+        )
+
+
+_API: _Api | None = None
+
+
+def _api() -> _Api:
+    global _API
+    if _API is None:
+        _API = _Api()
+    return _API
+
+
+class _Font:
+    """A PDFium font's name (pdfminer's ``fontname``, without the subset tag) and its
+    descriptor's /Descent per unit of font size."""
+
+    __slots__ = ("handle", "address", "name", "descent")
+
+    def __init__(self, handle: Any, address: int) -> None:
+        import pypdfium2.raw as raw
+
+        buffer = ctypes.create_string_buffer(256)
+        n = raw.FPDFFont_GetBaseFontName(handle, buffer, 256)
+        descent = ctypes.c_float()
+        raw.FPDFFont_GetDescent(handle, ctypes.c_float(1000.0), descent)
+        self.handle = handle
+        self.address = address
+        self.name = buffer.raw[: max(n - 1, 0)].decode("latin-1")
+        self.descent = min(descent.value, 0.0) / 1000.0  # pdfminer: always negative
+
+
+class _Style:
+    """What every character drawn in one font, size and matrix shares, in pdfminer's
+    page space."""
+
+    __slots__ = (
+        "fontname", "tf", "font", "font_id", "a", "b", "c", "d",
+        "descent", "ascent", "upright", "simple", "low", "high", "glyphs",
+    )  # fmt: skip
+
+    def __init__(self, font: _Font, tf: float, m: Any, ctm: tuple[float, ...]) -> None:
+        ca, cb, cc, cd, _, _ = ctm
+        self.fontname = font.name
+        self.tf = tf
+        self.font = font.handle
+        self.font_id = font.address
+        # the text object's matrix times pdfminer's CTM for the page
+        self.a, self.b = m.a * ca + m.b * cc, m.a * cb + m.b * cd
+        self.c, self.d = m.c * ca + m.d * cc, m.c * cb + m.d * cd
+        # pdfminer's box is Tf high, from the descent below the baseline
+        self.descent = font.descent * tf
+        self.ascent = self.descent + tf
+        self.upright = self.a * self.d > 0 and self.b * self.c <= 0
+        # unrotated, unmirrored: the box is (x, y + d*descent, x + a*width, y + d*ascent)
+        self.simple = self.b == 0 and self.c == 0 and self.a > 0 and self.d > 0
+        self.low = self.d * self.descent
+        self.high = self.d * self.ascent
+        # code -> (text, advance in text space, advance along x on the page)
+        self.glyphs: dict[int, tuple[str, float, float]] = {}
+
+
+class _Styles:
+    """The style of each text object on a page; objects in the same font, size and
+    matrix share one (and its glyph widths)."""
+
+    def __init__(self, geo: _Geometry) -> None:
+        self.ctm = geo.ctm
+        self.by_object: dict[int, _Style] = {}
+        self.by_key: dict[tuple[Any, ...], _Style] = {}
+        self.fonts: dict[int, _Font] = {}
+
+    def __contains__(self, obj: int) -> bool:
+        return obj in self.by_object
+
+    def of(self, handle: Any, obj: int, matrix: Any) -> _Style:
+        import pypdfium2.raw as raw
+
+        style = self.by_object.get(obj)
+        if style is not None:
+            return style
+        font = raw.FPDFTextObj_GetFont(handle)
+        address = ctypes.cast(font, ctypes.c_void_p).value or 0
+        size = ctypes.c_float()
+        raw.FPDFTextObj_GetFontSize(handle, size)
+        key = (address, size.value, matrix.a, matrix.b, matrix.c, matrix.d)
+        style = self.by_key.get(key)
+        if style is None:
+            known = self.fonts.get(address)
+            if known is None:
+                known = self.fonts[address] = _Font(font, address)
+            style = self.by_key[key] = _Style(known, float(size.value), matrix, self.ctm)
+        self.by_object[obj] = style
+        return style
+
+
+def _page_chars(page: Any, textpage: Any, geo: _Geometry) -> list[dict[str, Any]]:
+    """pdfplumber's ``page.chars`` (the keys ilacs reads), from PDFium's text page, in
+    the order the content stream draws them."""
+    import pypdfium2.raw as raw
+
+    api = _api()
+    tp = ctypes.cast(textpage.raw, ctypes.c_void_p).value
+    get_unicode, get_object, get_origin = api.get_unicode, api.get_object, api.get_origin
+    is_generated, is_hyphen = api.is_generated, api.is_hyphen
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    pox, poy = ctypes.byref(ox), ctypes.byref(oy)
+    ca, cb, cc, cd, ce, cf = geo.ctm
+    flat = ca == 1 and cd == 1 and cb == 0 and cc == 0  # no /Rotate
+    height, shift_x, shift_top = geo.height, geo.shift_x, geo.shift_top
+    flip = height + shift_top
+
+    styles = _Styles(geo)
+    advances: dict[tuple[int, int], float] = {}
+    chars: list[dict[str, Any]] = []
+    append = chars.append
+    runs: list[tuple[int, int]] = []  # (index of the first char, its text object)
+    last_obj, last_x, last_y = 0, 0.0, 0.0
+    gap_space = False  # PDFium put a space here (and dropped a real space after it)
+    count = api.count_chars(tp)
+    codes = _page_text(api, tp, count)
+    for i in range(count):
+        code = codes[i] if codes is not None else get_unicode(tp, i)
+        if code == 0xFFFE:  # in the page text, a hyphen PDFium marked (unicode 2)
+            code = get_unicode(tp, i)
+        obj = get_object(tp, i)
+        if not obj or (code == 32 and is_generated(tp, i)):
+            gap_space = code == 32  # generated: a space, or a line break
+            continue
+        if code == 2 and is_hyphen(tp, i):
+            code = 0x2D  # PDFium marks a hyphen that ends a line; it is "-" in the file
+        get_origin(tp, i, pox, poy)
+        x = ox.value
+        y = oy.value
+        if obj != last_obj:
+            style = styles.by_object.get(obj)
+            if style is None:
+                matrix = raw.FS_MATRIX()
+                raw.FPDFText_GetMatrix(textpage, i, matrix)
+                handle = ctypes.cast(obj, raw.FPDF_PAGEOBJECT)
+                style = styles.of(handle, obj, matrix)
+            glyphs, fast = style.glyphs, flat and style.simple
+            a, low, high, fontname = style.a, style.low + cf, style.high + cf, style.fontname
+            runs.append((len(chars), obj))
+            last_obj = obj
+        elif x == last_x and y == last_y:
+            # one glyph that maps to several characters (a ligature "fi"): pdfminer
+            # gives it as one char whose text is the whole mapping
+            chars[-1]["text"] += chr(code)
+            continue
+        last_x = x
+        last_y = y
+        glyph = glyphs.get(code)
+        if glyph is None:
+            key = (style.font_id, code)
+            advance = advances.get(key)
+            if advance is None:
+                advance = advances[key] = _advance(textpage, i, style.font, code, x)
+            width = advance * style.tf
+            glyph = glyphs[code] = (chr(code) if code else "", width, a * width)
+        text, width, dx = glyph
+        if fast:
+            # pdfminer's LTChar box: (0, descent, width, descent + Tf) under the matrix
+            e = x + ce
+            y0 = y + low
+            y1 = y + high
+            char = {
+                "text": text,
+                "x0": e + shift_x,
+                "x1": e + dx + shift_x,
+                "top": flip - y1,
+                "bottom": flip - y0,
+                "size": y1 - y0,
+                "fontname": fontname,
+                "upright": True,
+            }
+        else:
+            char = _char(text, width, x, y, style, geo)
+        if gap_space:
+            gap_space = False
+            if chars and code != 32:
+                space = _dropped_space(chars[-1], char, style, advances)
+                if space is not None:
+                    append(space)
+        append(char)
+    return _with_blank_objects(page, chars, runs, styles, advances, geo)
+
+
+def _page_text(api: _Api, tp: int, count: int) -> list[int] | None:
+    """Every character's Unicode value in one call (``FPDFText_GetText``), or None when
+    the page text does not line up one to one with the characters."""
+    buffer = (ctypes.c_uint16 * (count + 1))()
+    written = api.get_text(tp, 0, count, buffer)
+    if written != count + 1:  # the text ends with a NUL
+        return None
+    return buffer[:count]
+
+
+def _char(
+    text: str, width: float, x: float, y: float, style: _Style, geo: _Geometry
+) -> dict[str, Any]:
+    """pdfminer's LTChar box, (0, descent, width, descent + Tf) under the character's
+    matrix and the page's CTM, as a pdfplumber char dict: the general case."""
+    ca, cb, cc, cd, ce, cf = geo.ctm
+    e, f = x * ca + y * cc + ce, x * cb + y * cd + cf
+    a, b, c, d, lo, hi = style.a, style.b, style.c, style.d, style.descent, style.ascent
+    xs = (c * lo, a * width + c * lo, a * width + c * hi, c * hi)
+    ys = (d * lo, b * width + d * lo, b * width + d * hi, d * hi)
+    x0, x1 = e + min(xs), e + max(xs)
+    y0, y1 = f + min(ys), f + max(ys)
+    flip = geo.height + geo.shift_top
+    return {
+        "text": text,
+        "x0": x0 + geo.shift_x,
+        "x1": x1 + geo.shift_x,
+        "top": flip - y1,
+        "bottom": flip - y0,
+        "size": y1 - y0,
+        "fontname": style.fontname,
+        "upright": style.upright,
+    }
+
+
+def _with_blank_objects(
+    page: Any,
+    chars: list[dict[str, Any]],
+    runs: list[tuple[int, int]],
+    styles: _Styles,
+    advances: dict[tuple[int, int], float],
+    geo: _Geometry,
+) -> list[dict[str, Any]]:
+    """``chars`` with a space for each text object PDFium's text page skips because it
+    draws nothing visible (a lone space between a list number and its text, say):
+    pdfplumber has those spaces, and a space ends a word."""
+    import pypdfium2.raw as raw
+
+    api = _api()
+    handle_page = ctypes.cast(page.raw, ctypes.c_void_p).value
+    order: dict[int, int] = {}
+    blanks: list[tuple[int, Any]] = []
+    bounds = [ctypes.c_float() for _ in range(4)]
+    refs = [ctypes.byref(b) for b in bounds]
+    text_kind, form_kind = raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_FORM
+    for k in range(api.count_objects(handle_page)):
+        address = api.get_page_object(handle_page, k)
+        kind = api.object_type(address)
+        if kind == form_kind:
+            for inner in _form_objects(ctypes.cast(address, raw.FPDF_PAGEOBJECT)):
+                order[inner] = k
+            continue
+        if kind != text_kind:
+            continue
+        order[address] = k
+        if address in styles:
+            continue
+        api.object_bounds(address, *refs)
+        if bounds[2].value - bounds[0].value < 0.01:  # PDFium's test for an invisible object
+            blanks.append((k, ctypes.cast(address, raw.FPDF_PAGEOBJECT)))
+    if not blanks:
+        return chars
+    # each blank goes before the first run of chars drawn after it
+    out: list[dict[str, Any]] = []
+    pending = iter(blanks)
+    blank = next(pending, None)
+    ends = [start for start, _ in runs[1:]] + [len(chars)]
+    for (start, owner), end in zip(runs, ends, strict=True):
+        position = order.get(owner, -1)
+        while blank is not None and blank[0] < position:
+            out.append(_blank_space(blank[1], styles, advances, geo))
+            blank = next(pending, None)
+        out.extend(chars[start:end])
+    while blank is not None:
+        out.append(_blank_space(blank[1], styles, advances, geo))
+        blank = next(pending, None)
+    return out
+
+
+def _form_objects(form: Any) -> list[int]:
+    import pypdfium2.raw as raw
+
+    found: list[int] = []
+    for j in range(raw.FPDFFormObj_CountObjects(form)):
+        inner = raw.FPDFFormObj_GetObject(form, j)
+        if raw.FPDFPageObj_GetType(inner) == raw.FPDF_PAGEOBJ_FORM:
+            found.extend(_form_objects(inner))
+        else:
+            found.append(ctypes.cast(inner, ctypes.c_void_p).value or 0)
+    return found
+
+
+def _blank_space(
+    handle: Any, styles: _Styles, advances: dict[tuple[int, int], float], geo: _Geometry
+) -> dict[str, Any]:
+    """A space char for an invisible text object, at its origin, one space wide."""
+    import pypdfium2.raw as raw
+
+    matrix = raw.FS_MATRIX()
+    raw.FPDFPageObj_GetMatrix(handle, matrix)
+    address = ctypes.cast(handle, ctypes.c_void_p).value or 0
+    style = styles.of(handle, address, matrix)
+    key = (style.font_id, -32)
+    advance = advances.get(key)
+    if advance is None:
+        advance = advances[key] = _glyph_width(style.font, 32)
+    return _char(" ", advance * style.tf, matrix.e, matrix.f, style, geo)
+
+
+def _dropped_space(
+    prev: dict[str, Any],
+    char: dict[str, Any],
+    style: _Style,
+    advances: dict[tuple[int, int], float],
+) -> dict[str, Any] | None:
+    """The space character PDFium dropped between ``prev`` and ``char``, if the gap
+    between them is wide enough to have held one.
+
+    Where the file draws a space after a gap, PDFium records a generated space for the
+    gap and deletes the real space that follows it (it keeps no two spaces in a row).
+    pdfplumber keeps the real space, and a space always ends a word there."""
+    if not (char["upright"] and prev["upright"]):
+        return None
+    key = (style.font_id, -32)
+    space = advances.get(key)
+    if space is None:
+        space = advances[key] = _glyph_width(style.font, 32)
+    space *= style.tf
+    gap = char["x0"] - prev["x1"]
+    if space <= 0 or gap < space * 0.5:
+        return None
+    return {**char, "text": " ", "x0": prev["x1"], "x1": char["x0"]}
+
+
+def _advance(textpage: Any, index: int, font: Any, code: int, origin_x: float) -> float:
+    """The glyph's advance width per unit of font size (its /Widths entry / 1000).
+
+    PDFium's loose box spans origin..origin+advance, united with the glyph's inked box:
+    where the ink does not overhang the advance, the loose box's right edge gives it
+    exactly (for the glyph's own char code). Otherwise PDFium's width for the Unicode
+    value is used (exact for simple fonts), kept within the inked box."""
+    import pypdfium2.raw as raw
+
+    loose = raw.FS_RECTF()
+    raw.FPDFText_GetLooseCharBox(textpage, index, loose)
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    raw.FPDFText_GetCharBox(textpage, index, left, right, bottom, top)
+    matrix = raw.FS_MATRIX()
+    raw.FPDFText_GetMatrix(textpage, index, matrix)
+    obj = raw.FPDFText_GetTextObject(textpage, index)
+    size = ctypes.c_float()
+    raw.FPDFTextObj_GetFontSize(obj, size)
+    scale = matrix.a * size.value
+    if matrix.b or matrix.c or scale <= 0:
+        return _glyph_width(font, code)
+    if loose.right > right.value + 1e-3:
+        return (loose.right - origin_x) / scale
+    guess = _glyph_width(font, code)
+    inked = (right.value - origin_x) / scale
+    return guess if 0 <= guess <= inked + 1e-3 else max(inked, 0.0)
+
+
+def _glyph_width(font: Any, code: int) -> float:
+    import pypdfium2.raw as raw
+
+    width = ctypes.c_float()
+    raw.FPDFFont_GetGlyphWidth(font, code, ctypes.c_float(1000.0), width)
+    return width.value / 1000.0
