@@ -147,6 +147,17 @@ TimeoutOpt = Annotated[
     float,
     typer.Option("--timeout", min=0, help="Seconds allowed per document; 0 for no limit."),
 ]
+
+
+class Engine(str, Enum):
+    pdfplumber = "pdfplumber"
+    pdfium = "pdfium"
+
+
+EngineOpt = Annotated[
+    Engine,
+    typer.Option("--engine", help="Reads a PDF's text: pdfplumber (reference) or pdfium (fast)."),
+]
 ForceOpt = Annotated[
     bool, typer.Option("--force", help="Parse again documents the library already holds.")
 ]
@@ -265,6 +276,7 @@ def extract(
     ] = True,
     jobs: JobsOpt = None,
     timeout: TimeoutOpt = 120.0,
+    engine: EngineOpt = Engine.pdfplumber,
     force: ForceOpt = False,
     library: LibraryOpt = None,
     quiet: QuietOpt = False,
@@ -275,7 +287,7 @@ def extract(
         paths = _expand(files)
     lib = _open_library(library, save)
     saved_ok = lib is not None or not save
-    options = {"kind": kind, "password": password, "max_pages": max_pages}
+    options = {"kind": kind, "password": password, "max_pages": max_pages, "engine": engine.value}
     reports: list[Report] = []
     codes: list[int] = []
     stream = fmt is Format.jsonl and output is None
@@ -327,6 +339,7 @@ def add(
     max_pages: MaxPagesOpt = 200,
     jobs: JobsOpt = None,
     timeout: TimeoutOpt = 120.0,
+    engine: EngineOpt = Engine.pdfplumber,
     force: ForceOpt = False,
     library: LibraryOpt = None,
     quiet: QuietOpt = False,
@@ -336,7 +349,7 @@ def add(
     with _errors(debug):
         paths = _expand(files)
         lib = _library(library)
-    options = {"kind": kind, "password": password, "max_pages": max_pages}
+    options = {"kind": kind, "password": password, "max_pages": max_pages, "engine": engine.value}
     codes: list[int] = []
     with lib:
         for outcome in _outcomes(

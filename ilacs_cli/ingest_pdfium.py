@@ -33,8 +33,6 @@ pdfplumber engine's own. Like pdfium itself, not thread-safe: use processes.
 from __future__ import annotations
 
 import ctypes
-import itertools
-import operator
 import re
 import zlib
 from pathlib import Path
@@ -247,97 +245,8 @@ def _read_page(pdf: Any, index: int, path: str) -> Page:
             textpage.close()
     finally:
         page.close()
-    words = _extract_words(ingest.dedupe_chars(chars))
+    words = ingest.words_from_chars(ingest.dedupe_chars(chars))
     return Page(number, geometry.width, geometry.height, lines_from_words(words, number))
-
-
-def _extract_words(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """``pdfplumber.utils.extract_words(chars, extra_attrs=["size"], return_chars=True)``
-    as ingest calls it, for upright characters (the only ones this engine reads), without
-    pdfplumber's generic machinery (twice as fast): the same groups, line clusters, order
-    and word dicts (``doctop`` is ``top``: pages are read one by one)."""
-    words: list[dict[str, Any]] = []
-    for _, run in itertools.groupby(chars, _UPRIGHT_SIZE):
-        group = list(run)
-        # pdfplumber.utils.cluster_objects(group, "top", 3): chained clusters of tops
-        cluster: dict[float, int] = {}
-        last = None
-        index = -1
-        for top in sorted({c["top"] for c in group}):
-            if last is None or top > last + _TOLERANCE:
-                index += 1
-            cluster[top] = index
-            last = top
-        lines: list[list[dict[str, Any]]] = [[] for _ in range(index + 1)]
-        for c in group:
-            lines[cluster[c["top"]]].append(c)
-        for line in lines:
-            line.sort(key=_X0)
-            current: list[dict[str, Any]] = []
-            px0 = px1 = ptop = 0.0  # the last char of ``current``
-            for c in line:
-                text = c["text"]
-                if text.isspace():
-                    if current:
-                        words.append(_merge(current))
-                        current = []
-                    continue
-                if not text:  # pdfplumber: "" is in any split_at_punctuation string
-                    if current:
-                        words.append(_merge(current))
-                        current = []
-                    words.append(_merge([c]))
-                    continue
-                x0, top = c["x0"], c["top"]
-                if current and (x0 < px0 or x0 > px1 + _TOLERANCE or abs(top - ptop) > _TOLERANCE):
-                    words.append(_merge(current))
-                    current = [c]
-                else:
-                    current.append(c)
-                px0, px1, ptop = x0, c["x1"], top
-            if current:
-                words.append(_merge(current))
-    return words
-
-
-_TOLERANCE = 3  # pdfplumber's default x and y tolerance
-_UPRIGHT_SIZE = operator.itemgetter("upright", "size")
-_LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
-
-
-def _X0(c: dict[str, Any]) -> float:
-    return c["x0"]  # type: ignore[no-any-return]
-
-
-def _merge(chars: list[dict[str, Any]]) -> dict[str, Any]:
-    """pdfplumber's ``WordExtractor.merge_chars`` for upright text (doctop = top)."""
-    first = chars[0]
-    x0, top, x1, bottom = first["x0"], first["top"], first["x1"], first["bottom"]
-    text = _LIGATURES.get(first["text"], first["text"])
-    for c in chars[1:]:
-        if c["x0"] < x0:
-            x0 = c["x0"]
-        if c["top"] < top:
-            top = c["top"]
-        if c["x1"] > x1:
-            x1 = c["x1"]
-        if c["bottom"] > bottom:
-            bottom = c["bottom"]
-        text += _LIGATURES.get(c["text"], c["text"])
-    return {
-        "text": text,
-        "x0": x0,
-        "x1": x1,
-        "top": top,
-        "doctop": top,
-        "bottom": bottom,
-        "upright": first["upright"],
-        "height": bottom - top,
-        "width": x1 - x0,
-        "direction": "ltr",
-        "size": first["size"],
-        "chars": chars,
-    }
 
 
 def _graphics(page: Any) -> int:

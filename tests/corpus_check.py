@@ -69,7 +69,20 @@ def run_one(path: str) -> dict:
         return {"path": path, "refused": exc.reason, "code": int(exc.exit_code)}
     except Exception as exc:  # a crash: always a failure
         return {"path": path, "crash": f"{type(exc).__name__}: {exc}", "tb": traceback.format_exc()}
-    return {"path": path, "report": report.model_dump(mode="json")}
+    result = {"path": path, "report": report.model_dump(mode="json")}
+    # the pdfium engine must give the same JSON, source aside
+    try:
+        fast = extract(path, engine="pdfium").model_dump(mode="json")
+    except Exception as exc:
+        result["engine"] = f"pdfium engine failed: {type(exc).__name__}: {exc}"
+        return result
+    result["engine_used"] = fast["source"]["engine"]
+    slow = dict(result["report"])
+    fast.pop("source"), slow.pop("source")
+    if fast != slow:
+        where = next(k for k in slow if slow[k] != fast.get(k))
+        result["engine"] = f"pdfium engine differs from pdfplumber at {where!r}"
+    return result
 
 
 def invariants(report: Report) -> list[str]:
@@ -345,6 +358,10 @@ def main() -> int:
                 rows.append((rel, f"refused: {result['refused'][:60]}", "", "", "", "", ""))
             else:
                 report = Report.model_validate(result["report"])
+                if "engine" in result:
+                    problems.append(result["engine"])
+                if result.get("engine_used") == "pdfium":
+                    counts["pdfium identical"] = counts.get("pdfium identical", 0) + 1
                 counts[report.kind.value] = counts.get(report.kind.value, 0) + 1
                 problems.extend(invariants(report))
                 if rel in truth:

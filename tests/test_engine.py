@@ -5,6 +5,8 @@ and refuses what pdfplumber's refuses with the same reasons.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from conftest import SAMPLES
 from test_hostile import PdfWriter, visit_pdf
@@ -179,3 +181,18 @@ def test_rotated_pages(tmp_path, rotation):
     fast, slow = load_pdfium(path), load(path)
     assert fast.engine == "pdfplumber"
     assert [ln.text for ln in fast.lines] == [ln.text for ln in slow.lines]
+
+
+def test_cli_engine_option_gives_the_same_json():
+    from typer.testing import CliRunner
+
+    from ilacs_cli.cli import app
+
+    runner = CliRunner()
+    path = str(SAMPLES / "salford-2025.pdf")
+    slow = runner.invoke(app, ["extract", path, "-f", "json", "--no-save"])
+    fast = runner.invoke(app, ["extract", path, "-f", "json", "--no-save", "--engine", "pdfium"])
+    assert slow.exit_code == fast.exit_code == 0, (slow.stderr, fast.stderr)
+    a, b = json.loads(slow.stdout), json.loads(fast.stdout)
+    assert (a.pop("source")["engine"], b.pop("source")["engine"]) == ("pdfplumber", "pdfium")
+    assert a == b
