@@ -7,6 +7,7 @@ Nothing here knows what an Ofsted report says; :mod:`ilacs_cli.layout` and
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import logging
@@ -164,11 +165,16 @@ def document_from_text(text: str, path: str, sha256: str) -> Document:
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi|,b\b", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=1024)
+def _bold_font(fontname: str) -> bool:
+    return bool(_BOLD.search(fontname))
+
+
 def _word_is_bold(word: dict[str, Any]) -> bool:
     chars = word.get("chars") or []
     if not chars:
         return False
-    bold = sum(1 for c in chars if _BOLD.search(c.get("fontname", "")))
+    bold = sum(1 for c in chars if _bold_font(c.get("fontname", "")))
     return bold * 2 > len(chars)
 
 
@@ -657,26 +663,35 @@ def _merge(chars: list[dict[str, Any]]) -> dict[str, Any]:
 def dedupe_chars(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Drop characters drawn twice at (almost) the same place: fake-bold overprinting
     that would otherwise read "PPaauull". Linear, unlike pdfplumber's ``dedupe_chars``:
-    characters are bucketed by text, line and whole point of x."""
-    seen: dict[tuple[str, int, int], list[float]] = {}
+    characters are bucketed by text and line, then by whole point of x."""
+    seen: dict[tuple[str, int], dict[int, list[float]]] = {}
     out: list[dict[str, Any]] = []
+    append = out.append
     for c in chars:
         x0 = c["x0"]
         bucket = int(x0 // 1)
-        text = c["text"]
-        line = round(c["top"])
+        key = (c["text"], round(c["top"]))
+        buckets = seen.get(key)
+        if buckets is None:
+            seen[key] = {bucket: [x0]}
+            append(c)
+            continue
         duplicate = False
         for b in (bucket - 1, bucket, bucket + 1):
-            for x in seen.get((text, line, b), ()):
-                if abs(x0 - x) < 1.0:
+            for x in buckets.get(b, ()):
+                if -1.0 < x0 - x < 1.0:
                     duplicate = True
                     break
             if duplicate:
                 break
         if duplicate:
             continue
-        seen.setdefault((text, line, bucket), []).append(x0)
-        out.append(c)
+        xs = buckets.get(bucket)
+        if xs is None:
+            buckets[bucket] = [x0]
+        else:
+            xs.append(x0)
+        append(c)
     return out
 
 
