@@ -185,7 +185,10 @@ def _outcomes(
         jobs=min(jobs, len(paths)),
         timeout=timeout,
         options=options,
-        cached=(lambda sha: lib.cached(sha, PARSER_VERSION)) if lib is not None else None,
+        # the cache holds what detection found: --kind asks for another reading
+        cached=(lambda sha: lib.cached(sha, PARSER_VERSION))
+        if lib is not None and not options.get("kind")
+        else None,
         stdin=stdin,
     )
     progress = _progress(len(paths), quiet)
