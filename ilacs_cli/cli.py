@@ -29,7 +29,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_show_locals=False,
-    rich_markup_mode="rich",
+    rich_markup_mode=None,  # plain help: rich (and markdown-it) stay unimported at start-up
 )
 
 INTERNAL_ERROR = ExitCode.INTERNAL  # a bug in ilacs: never shares a code with "not a report"
