@@ -260,3 +260,17 @@ def make_inspectors(names: list[str]) -> list[Inspector]:
         if n and n not in seen:
             seen.append(n)
     return [Inspector(name=n, role="lead" if i == 0 else "inspector") for i, n in enumerate(seen)]
+
+
+def numbering_warnings(numbers: list[int]) -> list[str]:
+    """Gaps and repeats in paragraph numbers that should run 1, 2, 3... in order."""
+    warnings: list[str] = []
+    expected = 1
+    for n in numbers:
+        if n > expected:
+            missing = str(expected) if n == expected + 1 else f"{expected}-{n - 1}"
+            warnings.append(f"paragraph numbering: {missing} missing before {n}")
+        elif n < expected:
+            warnings.append(f"paragraph numbering: {n} repeated or out of order")
+        expected = max(expected, n + 1)
+    return warnings

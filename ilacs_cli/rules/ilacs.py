@@ -8,7 +8,15 @@ from dataclasses import dataclass, field
 from ..ingest import Line
 from ..layout import Block, BlockKind, join_lines
 from ..models import Area, Finding, ImprovementArea, Judgement
-from .common import area_of, clean_person, date_span, framework_refs, make_inspectors, parse_grade
+from .common import (
+    area_of,
+    clean_person,
+    date_span,
+    framework_refs,
+    make_inspectors,
+    numbering_warnings,
+    parse_grade,
+)
 from .context import Context, Draft
 
 _HEADER = re.compile(r"^judgements?\s*(?:\|\s*)?grades?$", re.IGNORECASE)
@@ -304,20 +312,7 @@ def _findings(ctx: Context, draft: Draft, sections: list[int]) -> None:
         else:
             draft.warnings.append(f"unnumbered paragraph before the first finding: {b.text[:60]!r}")
     draft.findings = findings
-    _check_numbering(findings, draft.warnings)
+    draft.warnings.extend(numbering_warnings([f.number for f in findings]))
     for j in draft.judgements:
         if j.area is not Area.OVERALL_EFFECTIVENESS and j.area not in seen_areas:
             draft.warnings.append(f"judgement {j.area.value!r} has no section in the report")
-
-
-def _check_numbering(findings: list[Finding], warnings: list[str]) -> None:
-    expected = 1
-    for f in findings:
-        if f.number == expected:
-            expected += 1
-        elif f.number > expected:
-            missing = str(expected) if f.number == expected + 1 else f"{expected}-{f.number - 1}"
-            warnings.append(f"paragraph numbering: {missing} missing before {f.number}")
-            expected = f.number + 1
-        else:
-            warnings.append(f"paragraph numbering: {f.number} repeated or out of order")

@@ -17,7 +17,14 @@ from dataclasses import dataclass, field
 from ..ingest import Line
 from ..layout import Block, BlockKind, join_lines
 from ..models import Area, Finding, Grade, ImprovementArea, Judgement
-from .common import clean_person, date_span, make_inspectors, parse_grade, split_names
+from .common import (
+    clean_person,
+    date_span,
+    make_inspectors,
+    numbering_warnings,
+    parse_grade,
+    split_names,
+)
 from .context import Context, Draft
 from .ilacs import BOILERPLATE
 
@@ -401,7 +408,7 @@ def _body(ctx: Context, draft: Draft, lscb_only: bool) -> None:
     if findings:
         draft.findings = findings
         numbers = sorted([f.number for f in findings] + [n for *_, n in items if n is not None])
-        _check_numbering(numbers, draft.warnings)
+        draft.warnings.extend(numbering_warnings(numbers))
     elif unnumbered:
         for n, f in enumerate(unnumbered, start=1):
             f.number = n
@@ -472,15 +479,3 @@ def _is_subheading(b: Block) -> bool:
 
 def _looks_like_sentence(text: str) -> bool:
     return bool(re.search(r"[.:;!?)]$", text.strip())) or len(text.split()) > 12
-
-
-def _check_numbering(numbers: list[int], warnings: list[str]) -> None:
-    """Paragraphs are numbered once through the report, improvement lists included."""
-    expected = 1
-    for n in numbers:
-        if n > expected:
-            missing = str(expected) if n == expected + 1 else f"{expected}-{n - 1}"
-            warnings.append(f"paragraph numbering: {missing} missing before {n}")
-        elif n < expected:
-            warnings.append(f"paragraph numbering: {n} repeated")
-        expected = max(expected, n + 1)
