@@ -144,3 +144,14 @@ def test_join_lines_keeps_hyphenated_words_whole():
     )
     assert join_lines(["a self-", "assessment"]) == "a self-assessment"
     assert join_lines(["ends here", "and goes on"]) == "ends here and goes on"
+
+
+def test_numbering_warnings():
+    from ilacs_cli.rules.common import numbering_warnings
+
+    assert numbering_warnings([1, 2, 3]) == []
+    assert numbering_warnings([1, 2, 5, 5, 6]) == [
+        "paragraph numbering: 3-4 missing before 5",
+        "paragraph numbering: 5 repeated or out of order",
+    ]
+    assert numbering_warnings([2]) == ["paragraph numbering: 1 missing before 2"]
