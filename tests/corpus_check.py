@@ -205,15 +205,20 @@ def _first_words(text: str, n: int = 6) -> str:
     return " ".join(text.split()[:n])
 
 
-def compare_ilacs(report: Report, truth: dict) -> list[str]:
-    diffs: list[str] = []
-    check = _checker(diffs)
-
+def _check_inspection_header(check, report: Report, truth: dict) -> None:  # type: ignore[no-untyped-def]
+    """The fields ILACS and SIF truth records share: authority, dates, lead inspector."""
     check("local_authority", report.local_authority.name, truth["local_authority"])
     check("start", str(report.inspection.start), truth["inspection_start"])
     check("end", str(report.inspection.end), truth["inspection_end"])
     lead = report.inspectors[0].name if report.inspectors else None
     check("lead inspector", lead, truth.get("lead_inspector"))
+
+
+def compare_ilacs(report: Report, truth: dict) -> list[str]:
+    diffs: list[str] = []
+    check = _checker(diffs)
+
+    _check_inspection_header(check, report, truth)
     got_j = {
         j.area.value: j.grade.value if j.grade else None
         for j in report.judgements
@@ -264,11 +269,7 @@ def compare_sif(report: Report, truth: dict) -> list[str]:
     diffs: list[str] = []
     check = _checker(diffs)
 
-    check("local_authority", report.local_authority.name, truth["local_authority"])
-    check("start", str(report.inspection.start), truth["inspection_start"])
-    check("end", str(report.inspection.end), truth["inspection_end"])
-    lead = report.inspectors[0].name if report.inspectors else None
-    check("lead inspector", lead, truth.get("lead_inspector"))
+    _check_inspection_header(check, report, truth)
     overall = report.overall_effectiveness.value if report.overall_effectiveness else None
     check("overall", overall, truth["overall"])
     got_j = {}
@@ -319,6 +320,20 @@ def load_truth() -> dict[str, dict]:
     return out
 
 
+def corpus_files(corpus: Path, only: str | None = None) -> list[str] | None:
+    """The corpus's files as MANIFEST.tsv lists them (relative, sorted), those containing
+    ``only`` if given; None when there is no manifest."""
+    manifest = corpus / "MANIFEST.tsv"
+    if not manifest.exists():
+        return None
+    files = [
+        line.split("\t")[0]
+        for line in manifest.read_text(encoding="utf-8").splitlines()[1:]
+        if line.strip()
+    ]
+    return sorted(f for f in files if not only or only in f)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
@@ -326,16 +341,10 @@ def main() -> int:
     parser.add_argument("--only", help="substring of the files to run")
     args = parser.parse_args()
     corpus = Path(args.corpus)
-    manifest = corpus / "MANIFEST.tsv"
-    if not manifest.exists():
-        print(f"corpus check: {manifest} not found", file=sys.stderr)
+    files = corpus_files(corpus, args.only)
+    if files is None:
+        print(f"corpus check: {corpus / 'MANIFEST.tsv'} not found", file=sys.stderr)
         return 2
-    files = [
-        line.split("\t")[0]
-        for line in manifest.read_text(encoding="utf-8").splitlines()[1:]
-        if line.strip()
-    ]
-    files = sorted(f for f in files if not args.only or args.only in f)
     truth = load_truth()
     failures: list[str] = []
     rows: list[tuple[str, ...]] = []

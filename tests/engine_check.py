@@ -25,6 +25,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from corpus_check import corpus_files  # noqa: E402
+
 from ilacs_cli.errors import IlacsError  # noqa: E402
 from ilacs_cli.extract import extract_document  # noqa: E402
 from ilacs_cli.ingest import Document, load  # noqa: E402
@@ -137,15 +139,10 @@ def main() -> int:
     parser.add_argument("--only", help="substring of the files to run")
     args = parser.parse_args()
     corpus = Path(args.corpus)
-    manifest = corpus / "MANIFEST.tsv"
-    if not manifest.exists():
-        print(f"engine check: {manifest} not found", file=sys.stderr)
+    files = corpus_files(corpus, args.only)
+    if files is None:
+        print(f"engine check: {corpus / 'MANIFEST.tsv'} not found", file=sys.stderr)
         return 2
-    files = sorted(
-        line.split("\t")[0]
-        for line in manifest.read_text(encoding="utf-8").splitlines()[1:]
-        if line.strip() and (not args.only or args.only in line.split("\t")[0])
-    )
     with ProcessPoolExecutor(max_workers=args.jobs, initializer=_warm_up) as pool:
         results = list(pool.map(check_one, [str(corpus / f) for f in files]))
 
