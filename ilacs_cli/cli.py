@@ -98,8 +98,16 @@ def _stderr():  # type: ignore[no-untyped-def]
 
 
 def _error(path: str | None, reason: str) -> None:
-    where = f"{path}: " if path else ""
-    sys.stderr.write(f"Error: {where}{reason}\n")
+    """One line on stderr. A path or reason holding control characters or newlines is
+    shown escaped: a file name can never forge a second ``Error:`` line."""
+    sys.stderr.write(_line("Error", path, reason))
+
+
+def _line(label: str, path: str | None, reason: str) -> str:
+    from .safe import one_line
+
+    where = f"{one_line(path)}: " if path else ""
+    return f"{label}: {where}{one_line(reason)}\n"
 
 
 def _expand(inputs: list[str]) -> list[str]:
@@ -206,12 +214,12 @@ def _outcomes(
                 pages += outcome.pages
                 if not quiet:
                     for warning in outcome.report.warnings:
-                        _say(f"Warning: {outcome.path}: {warning}", progress)
+                        _say(_line("Warning", outcome.path, warning), progress)
             else:
                 failed += 1
                 if debug and outcome.traceback:
                     _say(outcome.traceback, progress)
-                _say(f"Error: {outcome.path}: {outcome.reason}", progress)
+                _say(_line("Error", outcome.path, outcome.reason), progress)
             if progress is not None and task is not None:
                 rate = pages / max(time.perf_counter() - started, 1e-6)
                 progress.update(
@@ -330,7 +338,7 @@ def _save(lib: Library, report: Report, quiet: bool) -> str | None:
         _error(exc.path, f"not saved in the library: {exc.reason}")
         return None
     if saved.id != report.id and not quiet:
-        sys.stderr.write(f"Note: {report.source.path}: in the library as {saved.id}\n")
+        sys.stderr.write(_line("Note", report.source.path, f"in the library as {saved.id}"))
     return saved.id
 
 
@@ -376,7 +384,9 @@ def add(
             said = (
                 "added" if saved.created else "updated" if saved.updated else "already in library"
             )
-            sys.stderr.write(f"{said} {saved.id}\n")
+            from .safe import one_line
+
+            sys.stderr.write(f"{said} {one_line(saved.id)}\n")
     _batch_exit(codes, len(paths), len(paths) - len(codes))
 
 
@@ -454,7 +464,9 @@ def remove(
     with _errors(), _library(library) as lib:
         if not lib.remove(report_id):
             raise lib.missing(report_id)
-    sys.stderr.write(f"removed {report_id}\n")
+    from .safe import one_line
+
+    sys.stderr.write(f"removed {one_line(report_id)}\n")
 
 
 @app.command()
@@ -547,4 +559,20 @@ def schema() -> None:
 
 
 def main() -> None:
-    app()
+    """The ``ilacs`` command. An exception that is not a domain error is a bug: one line on
+    stderr and exit 5 (a traceback with ``--debug``), never a bare traceback and exit 1."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("Error: interrupted\n")
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence, by design
+        if "--debug" in sys.argv[1:]:
+            import traceback
+
+            traceback.print_exc()
+        reason = f"internal error ({type(exc).__name__}: {exc}); this is a bug in ilacs"
+        if "--debug" not in sys.argv[1:]:
+            reason += " (--debug shows the traceback)"
+        sys.stderr.write(_line("Error", None, reason))
+        sys.exit(int(INTERNAL_ERROR))

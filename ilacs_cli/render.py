@@ -6,9 +6,11 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from .models import Area, Grade, Kind, Report
+from .safe import printable
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
+    from rich.text import Text
 
     from .library import Entry
 
@@ -34,13 +36,21 @@ AREA_TITLES: dict[Area, str] = {
 }
 
 
+def plain(value: object, style: str = "") -> Text:
+    """Document or path text as a rich ``Text``: never read as markup, control characters
+    shown as escapes. Every cell, title and line that holds such text goes through here."""
+    from rich.text import Text
+
+    return Text(printable("" if value is None else str(value)), style=style)
+
+
 def grade_text(grade: Grade | None, label: str | None = None) -> RenderableType:
     from rich.text import Text
 
     if grade is None:
-        return Text(label or "not graded", style="dim")
+        return plain(label or "not graded", style="dim")
     words = label or grade.value.replace("_", " ").capitalize()
-    return Text(words, style=GRADE_STYLE[grade])
+    return plain(words, style=GRADE_STYLE[grade])
 
 
 def _period(report: Report) -> str:
@@ -57,7 +67,7 @@ def header(report: Report) -> RenderableType:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold")
     grid.add_column()
-    grid.add_row("Authority", report.local_authority.name)
+    grid.add_row("Authority", plain(report.local_authority.name))
     grid.add_row("Kind", report.kind.value.replace("_", " "))
     grid.add_row("Dates", _period(report))
     if report.letter_date:
@@ -65,14 +75,16 @@ def header(report: Report) -> RenderableType:
     if report.inspectors:
         grid.add_row(
             "Inspectors",
-            ", ".join(
-                f"{i.name}{' (lead)' if i.role == 'lead' else ''}" for i in report.inspectors
+            plain(
+                ", ".join(
+                    f"{i.name}{' (lead)' if i.role == 'lead' else ''}" for i in report.inspectors
+                )
             ),
         )
     if report.judgements:
         grid.add_row("Overall", grade_text(report.overall_effectiveness))
-    grid.add_row("Source", f"{report.source.path} ({report.source.pages} pages)")
-    return Panel(grid, title=f"[bold]{report.id}[/bold]", title_align="left", expand=False)
+    grid.add_row("Source", plain(f"{report.source.path} ({report.source.pages} pages)"))
+    return Panel(grid, title=plain(report.id, "bold"), title_align="left", expand=False)
 
 
 def judgements_table(report: Report) -> RenderableType:
@@ -82,7 +94,7 @@ def judgements_table(report: Report) -> RenderableType:
     table.add_column("Judgement")
     table.add_column("Grade")
     for j in report.judgements:
-        table.add_row(j.label, grade_text(j.grade, j.grade_label))
+        table.add_row(plain(j.label), grade_text(j.grade, j.grade_label))
     return table
 
 
@@ -94,8 +106,10 @@ def improvement_table(report: Report) -> RenderableType:
     table.add_column("Improvement area")
     table.add_column("National Framework")
     for i, area in enumerate(report.improvement_areas, start=1):
-        prefix = "[bold red]priority[/] " if area.priority else ""
-        table.add_row(str(i), prefix + area.text, ", ".join(area.framework_refs))
+        text = plain(area.text)
+        if area.priority:
+            text = plain("priority ", "bold red") + text
+        table.add_row(str(i), text, plain(", ".join(area.framework_refs)))
     return table
 
 
@@ -113,7 +127,7 @@ def findings_tables(report: Report) -> Iterable[RenderableType]:
         table.add_column("Pages", justify="right")
         for index in indexes:
             f = report.findings[index]
-            table.add_row(str(f.number), f.text, ",".join(map(str, f.pages)))
+            table.add_row(str(f.number), plain(f.text), ",".join(map(str, f.pages)))
         yield table
 
 
@@ -122,16 +136,18 @@ def print_report(console: Console, report: Report, *, findings: bool = True) -> 
     if report.judgements:
         console.print(judgements_table(report))
     if report.summary:
-        from rich.markdown import Markdown
-
-        console.print(Markdown("**Summary**\n\n" + "\n\n".join(report.summary)))
+        # plain text, never Markdown: a document's "[text](url)" must not become a link
+        console.print(plain("Summary", "bold"))
+        for paragraph in report.summary:
+            console.print(plain(paragraph))
+            console.print()
     if report.improvement_areas:
         console.print(improvement_table(report))
     if findings:
         for table in findings_tables(report):
             console.print(table)
     else:
-        console.print(f"[dim]{len(report.findings)} findings (shown with --findings)[/dim]")
+        console.print(plain(f"{len(report.findings)} findings (shown with --findings)", "dim"))
 
 
 def _kind(kind: str) -> str:
@@ -148,8 +164,8 @@ def entries_table(entries: Iterable[Entry]) -> RenderableType:
         table.add_column(name, overflow="fold")
     for e in entries:
         table.add_row(
-            e.id,
-            e.authority,
+            plain(e.id),
+            plain(e.authority),
             _kind(e.kind.value),
             e.date.isoformat() if e.date else "—",
             grade_text(e.overall, "—" if e.kind is not Kind.ILACS_INSPECTION else None),
@@ -183,7 +199,7 @@ def history_table(reports: list[Report]) -> RenderableType:
 
     areas, rows = history_rows(reports)
     name = reports[0].local_authority.name if reports else ""
-    table = Table(title=f"History: {name}", title_justify="left")
+    table = Table(title=plain(f"History: {name}"), title_justify="left")
     table.add_column("Document", no_wrap=True)
     table.add_column("Date", no_wrap=True)
     for area in areas:
@@ -200,7 +216,7 @@ def history_table(reports: list[Report]) -> RenderableType:
             else:
                 cells.append(Text("—", style="dim"))
         day = report_date(report)
-        document = Text(row["id"])
+        document = plain(row["id"])
         document.append("\n" + _kind(row["kind"]), style="dim")
         table.add_row(document, day.isoformat() if day else "—", *cells)
     return table

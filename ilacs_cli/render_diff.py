@@ -16,7 +16,8 @@ from .compare import (
     JudgementChange,
     ReportDiff,
 )
-from .render import AREA_TITLES, grade_text
+from .render import AREA_TITLES, grade_text, plain
+from .safe import printable
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -41,6 +42,13 @@ STATUS_STYLE: dict[ImprovementStatus, str] = {
 POLARITY_MARK = {"positive": "[green]+[/]", "negative": "[red]-[/]", "neutral": "[dim]·[/]"}
 
 
+def _m(text: str | None) -> str:
+    """Document text inside a markup string: escaped, control characters made visible."""
+    from rich.markup import escape
+
+    return escape(printable(text or ""))
+
+
 def _dates(side: DiffSide) -> str:
     start, end = side.inspection.start, side.inspection.end
     if start and end and start != end:
@@ -50,7 +58,7 @@ def _dates(side: DiffSide) -> str:
 
 
 def _side_line(side: DiffSide) -> str:
-    return f"[bold]{side.id}[/bold] ({side.kind.value.replace('_', ' ')}, {_dates(side)})"
+    return f"[bold]{_m(side.id)}[/bold] ({side.kind.value.replace('_', ' ')}, {_dates(side)})"
 
 
 def where(e: Evidence) -> str:
@@ -74,11 +82,11 @@ def header(d: ReportDiff) -> RenderableType:
     grid.add_row("New", _side_line(d.new))
     for label, side in (("Old focus", d.old), ("New focus", d.new)):
         if side.focus:
-            grid.add_row(label, side.focus)
+            grid.add_row(label, plain(side.focus))
     for w in d.warnings:
-        grid.add_row("[yellow]Warning[/]", w)
+        grid.add_row("[yellow]Warning[/]", plain(w))
     return Panel(
-        grid, title=f"[bold]{d.old.id} → {d.new.id}[/bold]", title_align="left", expand=False
+        grid, title=plain(f"{d.old.id} → {d.new.id}", "bold"), title_align="left", expand=False
     )
 
 
@@ -111,21 +119,18 @@ def grades_table(d: ReportDiff) -> RenderableType:
             "→",
             grade_text(c.new_grade, None if c.new_area else "-"),
             _change_text(c),
-            c.note or "",
+            plain(c.note),
         )
     return table
 
 
 def _evidence_lines(items: list[Evidence]) -> str:
-    from rich.markup import escape
-
     return "\n".join(
-        f"{POLARITY_MARK[e.polarity]} [bold]{where(e)}[/bold]: {escape(e.text)}" for e in items
+        f"{POLARITY_MARK[e.polarity]} [bold]{where(e)}[/bold]: {_m(e.text)}" for e in items
     )
 
 
 def improvement_table(d: ReportDiff) -> RenderableType:
-    from rich.markup import escape
     from rich.table import Table
 
     table = Table(title="Improvement areas", title_justify="left", show_lines=True)
@@ -136,7 +141,7 @@ def improvement_table(d: ReportDiff) -> RenderableType:
         style = STATUS_STYLE[c.status]
         status = f"[{style}]{c.status.value.replace('_', ' ')}[/]"
         if c.status is ImprovementStatus.NEW:
-            text = f"[dim]new #{c.new_index}:[/dim] {escape(c.new_text or '')}"
+            text = f"[dim]new #{c.new_index}:[/dim] {_m(c.new_text)}"
             evidence = (
                 "[dim]earlier findings on the subject (old report):[/dim]\n"
                 + _evidence_lines(c.related)
@@ -144,8 +149,8 @@ def improvement_table(d: ReportDiff) -> RenderableType:
                 else "[dim]no earlier finding on the subject[/dim]"
             )
         else:
-            text = f"[dim]old #{c.old_index}:[/dim] {escape(c.old_text or '')}"
-            evidence = f"[dim]{escape(c.reason)}[/dim]"
+            text = f"[dim]old #{c.old_index}:[/dim] {_m(c.old_text)}"
+            evidence = f"[dim]{_m(c.reason)}[/dim]"
             if c.evidence:
                 evidence += "\n" + _evidence_lines(c.evidence)
         table.add_row(status, text, evidence)
@@ -153,30 +158,29 @@ def improvement_table(d: ReportDiff) -> RenderableType:
 
 
 def findings_table(f: FindingsChange, old_id: str, new_id: str) -> RenderableType | None:
-    from rich.markup import escape
     from rich.table import Table
 
     pairs = [*f.stronger, *f.weaker]
     if not pairs and not f.themes_only_old and not f.themes_only_new:
         return None
-    title = f"Findings: {f.label}" + (f" [dim]({f.note})[/dim]" if f.note else "")
+    title = f"Findings: {_m(f.label)}" + (f" [dim]({_m(f.note)})[/dim]" if f.note else "")
     table = Table(title=title, title_justify="left", show_lines=True)
     table.add_column("")
-    table.add_column(old_id)
-    table.add_column(new_id)
+    table.add_column(plain(old_id))
+    table.add_column(plain(new_id))
     for p in pairs:
         mark = "[green]▲ stronger[/]" if p.direction == "stronger" else "[red]▼ weaker[/]"
         table.add_row(
             mark,
-            f"[bold]{where(p.old)}[/bold]: {escape(p.old.text)}",
-            f"[bold]{where(p.new)}[/bold]: {escape(p.new.text)}",
+            f"[bold]{where(p.old)}[/bold]: {_m(p.old.text)}",
+            f"[bold]{where(p.new)}[/bold]: {_m(p.new.text)}",
         )
     if f.themes_only_old or f.themes_only_new:
 
         def themes(rows: list) -> str:  # type: ignore[type-arg]
             return (
                 "\n".join(
-                    f"{r.label} [dim]({r.sentences}x; findings "
+                    f"{_m(r.label)} [dim]({r.sentences}x; findings "
                     f"{', '.join(map(str, r.findings)) or '-'})[/dim]"
                     for r in rows
                 )
@@ -193,7 +197,7 @@ def print_diff(console: Console, d: ReportDiff) -> None:
     if d.judgements or d.overall:
         console.print(grades_table(d))
     elif d.grades_note:
-        console.print(f"[dim]{d.grades_note}[/dim]")
+        console.print(plain(d.grades_note, "dim"))
     if d.improvement_areas:
         console.print(improvement_table(d))
     else:
