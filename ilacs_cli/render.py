@@ -45,7 +45,6 @@ def plain(value: object, style: str = "") -> Text:
 
 
 def grade_text(grade: Grade | None, label: str | None = None) -> RenderableType:
-    from rich.text import Text
 
     if grade is None:
         return plain(label or "not graded", style="dim")

@@ -8,12 +8,11 @@ import json
 import sys
 
 import pytest
+from conftest import SEEDS
 from typer.testing import CliRunner
 
 from ilacs_cli.cli import app
 from ilacs_cli.safe import one_line, printable
-
-from conftest import SEEDS
 
 runner = CliRunner()
 
