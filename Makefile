@@ -11,11 +11,21 @@ CORPUS ?= ../shared/corpus
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	# setuptools' notes about editable installs are not for users: warnings off while installing
+	PYTHONWARNINGS=ignore $(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The README's first screen on the bundled samples: a table, a diff and a JSON file.
+# Nothing is saved in your library (--no-save; diff of two files opens no library).
+DEMO_OUT ?= .demo
 demo: $(STAMP)
-	$(BIN)/ilacs extract samples/salford-2023.pdf --no-findings
+	@echo "== ilacs extract samples/salford-2023.pdf --no-findings --no-save ==" >&2
+	$(BIN)/ilacs extract samples/salford-2023.pdf --no-findings --no-save
+	@echo "== ilacs diff samples/salford-2023.pdf samples/salford-2025.pdf ==" >&2
+	$(BIN)/ilacs diff samples/salford-2023.pdf samples/salford-2025.pdf
+	@mkdir -p $(DEMO_OUT)
+	$(BIN)/ilacs extract samples/salford-2025.pdf --no-save --format json -o $(DEMO_OUT)/salford-2025.json
+	@echo "== wrote $(DEMO_OUT)/salford-2025.json; the command is $(BIN)/ilacs (or: source $(BIN)/activate) ==" >&2
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

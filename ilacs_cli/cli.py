@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 app = typer.Typer(
     help="Ofsted's inspection reports on English local authorities' children's services, as data.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # ilacs --install-completion / --show-completion
     pretty_exceptions_show_locals=False,
     rich_markup_mode=None,  # plain help: rich (and markdown-it) stay unimported at start-up
 )
@@ -407,7 +407,8 @@ def list_(
 
         from .render import entries_table
 
-        Console().print(entries_table(entries))
+        console = Console()
+        console.print(entries_table(entries, width=console.width))
         if not entries:
             empty = "the library is empty (ilacs add FILE... fills it)"
             sys.stderr.write(("no report matches" if authority or kind else empty) + "\n")

@@ -153,24 +153,83 @@ def _kind(kind: str) -> str:
     return kind.replace("_", " ")
 
 
-def entries_table(entries: Iterable[Entry]) -> RenderableType:
-    """The library's contents, one row per stored report."""
+#: Short labels for narrow terminals (under :data:`WIDE` columns), explained by a legend.
+KIND_SHORT: dict[Kind, str] = {
+    Kind.ILACS_INSPECTION: "ILACS",
+    Kind.FOCUSED_VISIT: "FV",
+    Kind.MONITORING_VISIT: "MV",
+    Kind.SIF_INSPECTION: "SIF",
+    Kind.LSCB_REVIEW: "LSCB",
+    Kind.CHILD_PROTECTION_INSPECTION: "CP 2012-13",
+    Kind.LAC_INSPECTION: "LAC 2012-13",
+}
+GRADE_SHORT: dict[Grade, str] = {
+    Grade.OUTSTANDING: "Outst",
+    Grade.GOOD: "Good",
+    Grade.REQUIRES_IMPROVEMENT: "RI",
+    Grade.ADEQUATE: "Adeq",
+    Grade.INADEQUATE: "Inad",
+}
+#: From this many columns up, views use whole words; below it, the short labels.
+WIDE = 110
+
+GRADE_LEGEND = (
+    "Outst = outstanding, RI = requires improvement to be good, Adeq = adequate, Inad = inadequate"
+)
+KIND_LEGEND = "FV/MV = focused/monitoring visit, SIF = single inspection framework (2014-18)"
+
+#: Kinds with no grades at all: their overall cell says so rather than a dash.
+UNGRADED_KINDS = frozenset({Kind.FOCUSED_VISIT, Kind.MONITORING_VISIT})
+
+
+def short_grade(grade: Grade | None, label: str | None = None) -> RenderableType:
+    """A grade in at most five letters, coloured; the legend explains the letters."""
+    if grade is None:
+        return plain(label or "—", style="dim")
+    return plain(GRADE_SHORT[grade], style=GRADE_STYLE[grade])
+
+
+def legend(*parts: str) -> RenderableType:
+    return plain("  ".join(parts), style="dim")
+
+
+def entries_table(entries: Iterable[Entry], width: int = 120) -> RenderableType:
+    """The library's contents, one row per stored report. From :data:`WIDE` columns up,
+    kinds and grades in words (and the date added from 140 columns); below, the authority is
+    left out (the id starts with it) and kinds and grades are short, with a legend. Ids are
+    never broken across lines."""
+    from rich.console import Group
     from rich.table import Table
 
+    wide = width >= WIDE
+    added = width >= 140
     table = Table(title="Library", title_justify="left")
-    table.add_column("Id", no_wrap=True)
-    for name in ("Authority", "Kind", "Date", "Overall", "Added"):
-        table.add_column(name, overflow="fold")
+    table.add_column("Id", no_wrap=True)  # never broken: it is what you type next
+    if wide:
+        table.add_column("Authority", overflow="fold", min_width=12)
+    table.add_column("Kind", no_wrap=True)
+    table.add_column("Date", no_wrap=True)
+    table.add_column("Overall", no_wrap=True)
+    if added:
+        table.add_column("Added", no_wrap=True)
     for e in entries:
-        table.add_row(
-            plain(e.id),
-            plain(e.authority),
-            _kind(e.kind.value),
+        ungraded = "not graded" if e.kind in UNGRADED_KINDS else "—"
+        cells: list[RenderableType] = [plain(e.id)]
+        if wide:
+            cells.append(plain(e.authority))
+        cells += [
+            _kind(e.kind.value) if wide else KIND_SHORT[e.kind],
             e.date.isoformat() if e.date else "—",
-            grade_text(e.overall, "—" if e.kind is not Kind.ILACS_INSPECTION else None),
-            e.added_at[:10],
-        )
-    return table
+            grade_text(e.overall, None if e.overall else ungraded)
+            if wide
+            else short_grade(e.overall, ungraded),
+        ]
+        if added:
+            cells.append(e.added_at[:10])
+        table.add_row(*cells)
+    if wide:
+        return table
+    return Group(table, legend(KIND_LEGEND), legend(GRADE_LEGEND))
 
 
 #: Short column titles for the history view, so a trajectory fits a terminal.
