@@ -53,4 +53,4 @@ def test_each_seam_is_its_own_module():
     assert ingest_text.document_from_text.__module__ == "ilacs_cli.ingest_text"
     # the model knows nothing of PDFs: it imports no reader
     source = (PACKAGE / "ingest_model.py").read_text(encoding="utf-8")
-    assert "pdfplumber" not in source and "pdfminer" not in source
+    assert "import pdfplumber" not in source and "from pdfminer" not in source
