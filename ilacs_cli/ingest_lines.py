@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from .ingest_model import Line, Segment, clean_text
+from .ingest_model import BULLET, Line, Segment, clean_text
 
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi|,b\b", re.IGNORECASE)
 
@@ -162,45 +162,107 @@ MAX_MARK_CANDIDATES = 100
 
 
 _LONE_MARK = re.compile(r"[\d*†‡]{1,2}")
+_ORDINAL = re.compile(r"st|nd|rd|th")
 
 
 def _attach_marks(groups: list[list[dict[str, Any]]]) -> list[list[dict[str, Any]]]:
-    """A lone small number raised beside a line's text is that line's footnote mark."""
-    lone = sum(1 for g in groups if len(g) == 1 and _LONE_MARK.fullmatch(g[0]["text"]))
-    if lone > MAX_MARK_CANDIDATES:
+    """Put back on their line the words that were grouped on a line of their own:
+
+    - a lone small number raised beside a line's text: that line's footnote mark;
+    - raised small ordinal suffixes ("th", "st") touching a number: "18th birthday", not
+      a line "th" above "18 birthday" (two on one line, "16th and 18th", too);
+    - a lone bullet glyph whose font sits it a little higher or lower than the text to
+      its right (a dingbat font's other metrics): the bullet of that line.
+    """
+    candidates = [g for g in groups if _lone_kind(g) is not None]
+    if not candidates or len(candidates) > MAX_MARK_CANDIDATES:
         return groups
-    out: list[list[dict[str, Any]]] = []
-    for group in groups:
-        if len(group) == 1 and _LONE_MARK.fullmatch(group[0]["text"]):
-            mark = group[0]
-            host = None
-            for other in groups:
-                if other is group:
-                    continue
-                big = max(o["size"] for o in other)
-                touching = any(
-                    abs(mark["x0"] - o["x1"]) < 2.5 or abs(o["x0"] - mark["x1"]) < 2.5
-                    for o in other
-                )
-                level = (
-                    min(o["top"] for o in other) - big * 0.4
-                    <= mark["top"]
-                    <= max(o["bottom"] for o in other)
-                )
-                if mark["size"] < big * 0.8 and touching and level:
-                    host = other
-                    break
+    attached: set[int] = set()
+    for group in candidates:
+        kind = _lone_kind(group)
+        others = [o for o in groups if o is not group and id(o) not in attached]
+        if kind == "mark":
+            host = next((o for o in others if _hosts_mark(o, group[0])), None)
             if host is not None:
-                host.append(mark)
-                continue
-        out.append(group)
-    return out
+                host.append(group[0])
+                attached.add(id(group))
+        elif kind == "ordinal":
+            hosts = [next((o for o in others if _hosts_ordinal(o, w)), None) for w in group]
+            if all(h is not None for h in hosts):
+                for word, host in zip(group, hosts, strict=True):
+                    host.append(word)  # type: ignore[union-attr]
+                attached.add(id(group))
+        else:
+            host = _bullet_host(others, group[0])
+            if host is not None:
+                host.append(group[0])
+                attached.add(id(group))
+    return [g for g in groups if id(g) not in attached]
 
 
-# Limits that keep memory and time bounded on hostile or broken PDFs. In the 121 PDFs of
+def _lone_kind(group: list[dict[str, Any]]) -> str | None:
+    if len(group) == 1 and _LONE_MARK.fullmatch(group[0]["text"]):
+        return "mark"
+    if len(group) == 1 and group[0]["text"] == BULLET:
+        return "bullet"
+    if all(_ORDINAL.fullmatch(w["text"]) for w in group):
+        return "ordinal"
+    return None
+
+
+def _level(host: list[dict[str, Any]], word: dict[str, Any]) -> bool:
+    """``word`` is small beside ``host``'s text and raised no higher than a superscript."""
+    big = max(o["size"] for o in host)
+    return word["size"] < big * 0.8 and (
+        min(o["top"] for o in host) - big * 0.4 <= word["top"] <= max(o["bottom"] for o in host)
+    )
+
+
+def _hosts_mark(host: list[dict[str, Any]], mark: dict[str, Any]) -> bool:
+    touching = any(abs(mark["x0"] - o["x1"]) < 2.5 or abs(o["x0"] - mark["x1"]) < 2.5 for o in host)
+    return touching and _level(host, mark)
+
+
+def _hosts_ordinal(host: list[dict[str, Any]], suffix: dict[str, Any]) -> bool:
+    after_number = any(abs(suffix["x0"] - o["x1"]) < 2.5 and o["text"][-1:].isdigit() for o in host)
+    return after_number and _level(host, suffix)
+
+
+def _bullet_host(
+    others: list[list[dict[str, Any]]], bullet: dict[str, Any]
+) -> list[dict[str, Any]] | None:
+    """The line just right of a lone bullet whose text spans the bullet's middle."""
+    middle = (bullet["top"] + bullet["bottom"]) / 2
+    best: tuple[float, list[dict[str, Any]]] | None = None
+    for other in others:
+        if not min(o["top"] for o in other) <= middle <= max(o["bottom"] for o in other):
+            continue
+        gap = min(o["x0"] for o in other) - bullet["x1"]
+        if -0.5 <= gap <= 72 and (best is None or gap < best[0]):
+            best = (gap, other)
+    return best[1] if best is not None else None
+
+
+#: Fonts of pictures, not letters: a glyph in one of them at the start of a list item is
+#: a bullet whatever character code it has ("n" is a square in ZapfDingbats, "§" one in
+#: Wingdings), and PDFium and pdfminer map those codes differently.
+_DINGBAT_FONT = re.compile(r"dingbat|wingding|webding", re.IGNORECASE)
+#: What pdfminer gives for the code WinAnsiEncoding also assigns to the bullet (0x7F;
+#: PDF 32000-1 annex D: unused codes above 40 octal map to the bullet), which reportlab uses
+_UNMAPPED_BULLET = "(cid:127)"
+
+
+def _glyph(c: dict[str, Any]) -> dict[str, Any]:
+    text = c["text"]
+    if text == _UNMAPPED_BULLET or (text.strip() and _DINGBAT_FONT.search(c.get("fontname", ""))):
+        return {**c, "text": BULLET}
+    return c
+
+
 def words_from_chars(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A page's words, as ``pdfplumber.utils.extract_words(chars, extra_attrs=["size"],
     return_chars=True)`` gives them; a faster equivalent when every char is upright."""
+    chars = [_glyph(c) for c in chars]
     if all(c["upright"] for c in chars):
         return _upright_words(chars)
     from pdfplumber.utils import extract_words

@@ -19,7 +19,7 @@ from enum import Enum
 
 from .ingest import BULLET, Document, Line, body_size
 
-NUMBERED = re.compile(r"^(\d{1,3})\.(?:\s+|$)")
+NUMBERED = re.compile(r"^(\d{1,3})\.(?:\s+|$|(?=[A-Z‘“]))")
 _TERMINAL = tuple(".!?;:)”’\"'")
 
 
@@ -166,6 +166,9 @@ def build_blocks(doc: Document) -> list[Block]:
     if not doc.geometry:
         return _text_blocks(doc)
     body = body_size(doc.lines)
+    # where paragraphs are set apart by space, a line ending short inside one is a
+    # line break, not a new paragraph
+    right = 0.0 if _spaced_paragraphs(doc, body) else _right_edge(doc, body)
     blocks: list[Block] = []
     current: Block | None = None  # the block text flows into (never a footnote)
     for page in doc.pages:
@@ -215,7 +218,13 @@ def build_blocks(doc: Document) -> list[Block]:
                         start_new = False
                     elif wrapped_number and same_kind and gap <= pitch:
                         start_new = False
-                    elif same_kind and gap <= pitch and not number_match and not ln.starts_bullet:
+                    elif (
+                        same_kind
+                        and gap <= pitch
+                        and not number_match
+                        and not ln.starts_bullet
+                        and not _ended_short(current, prev, ln, right)
+                    ):
                         start_new = False
             if start_new:
                 current = Block(kind, [ln])
@@ -225,6 +234,41 @@ def build_blocks(doc: Document) -> list[Block]:
                 current.lines.append(ln)
             prev = ln
     return _finish(blocks)
+
+
+def _right_edge(doc: Document, body: float) -> float:
+    """Where full lines of body text end: the right edge of the text column."""
+    ends = sorted(ln.x1 for ln in doc.lines if abs(ln.size - body) < 0.5)
+    return ends[int(len(ends) * 0.9)] if ends else 0.0
+
+
+def _spaced_paragraphs(doc: Document, body: float) -> bool:
+    """Whether the document sets its paragraphs apart with space: between consecutive
+    lines of body text, some gaps are much wider than the usual line pitch."""
+    gaps: list[float] = []
+    for page in doc.pages:
+        plain = [ln for ln in page.lines if abs(ln.size - body) < 0.5 and not ln.bold]
+        gaps += [b.top - a.top for a, b in zip(plain, plain[1:], strict=False) if b.top > a.top]
+    if not gaps:
+        return True
+    pitch = sorted(gaps)[len(gaps) // 2]
+    wide = sum(1 for g in gaps if pitch * 1.4 < g < pitch * 4)
+    return wide >= len(gaps) * 0.03
+
+
+def _ended_short(block: Block, prev: Line, ln: Line, right: float) -> bool:
+    """A paragraph ends where a sentence ends on a line that stopped short: the first
+    word of the next line would have fitted in the space left at its end, so the line
+    was not broken for want of room. With no space between paragraphs and no indent (as
+    many producers set them), that and the capital after it is all that shows it."""
+    if block.kind is not BlockKind.PARA or not right or not ln.text:
+        return False
+    if not ends_sentence(prev.text) or not ln.text[:1].isupper():
+        return False
+    word = ln.text.split()[0]
+    # the word's width, from the line's average character width
+    width = (ln.x1 - ln.x0) * (len(word) + 1) / len(ln.text)
+    return right - prev.x1 > width * 1.3 + ln.size
 
 
 def _continues_across_page(block: Block, first: Line, kind: BlockKind) -> bool:
