@@ -27,7 +27,7 @@ GOLDEN = ROOT / "tests" / "golden"
 
 @dataclass(frozen=True)
 class Item:
-    kind: str  # title | meta | table | para | heading | bullet | numbered
+    kind: str  # title | meta | table | para | heading | bullet | numbered | newpage
     text: str = ""
     number: int | None = None
     rows: tuple[tuple[str, str], ...] = ()
@@ -141,8 +141,14 @@ STYLES = [
 
 
 def reportlab_pdf(case: str, style: Style) -> bytes:
-    """The report ``case`` set in ``style`` with reportlab's canvas: every line placed by
-    hand, so each style's numbering and indents are exactly as described."""
+    """The report ``case`` set in ``style``."""
+    return render(spec(case), style, footer_text(case))
+
+
+def render(items: list[Item], style: Style, footer: str) -> bytes:
+    """``items`` set in ``style`` with reportlab's canvas, ``footer`` and the page number
+    at the foot of every page: every line placed by hand, so each style's numbering and
+    indents are exactly as described. An item of kind "newpage" starts a page."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.pdfgen.canvas import Canvas
@@ -154,7 +160,6 @@ def reportlab_pdf(case: str, style: Style) -> bytes:
     pitch = s.size * s.leading
     bottom_limit = 90.0
     state = {"y": page_h - s.margin, "page": 1}
-    footer = footer_text(case)
 
     def new_page() -> None:
         draw_footer()
@@ -164,7 +169,7 @@ def reportlab_pdf(case: str, style: Style) -> bytes:
 
     def draw_footer() -> None:
         rise = s.cover_footer_rise if state["page"] == 1 else 0
-        canvas.setFont(s.font, 8)
+        canvas.setFont(s.bold_font, 8)  # as Ofsted's: small bold print
         canvas.drawString(s.margin, 40 + rise, footer)
         canvas.drawRightString(page_w - s.margin, 40 + rise, str(state["page"]))
 
@@ -238,8 +243,10 @@ def reportlab_pdf(case: str, style: Style) -> bytes:
             state["y"] -= size * 1.3
         state["y"] -= s.space_after
 
-    for item in spec(case):
-        if item.kind == "title":
+    for item in items:
+        if item.kind == "newpage":
+            new_page()
+        elif item.kind == "title":
             line(s.margin, item.text, s.font, 24)
             state["y"] -= 30
         elif item.kind == "meta":
