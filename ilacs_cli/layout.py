@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -66,7 +67,7 @@ class Block:
         return text
 
 
-_SUSPENDED = re.compile(r"(?:and|or|to|and/or)\b")
+_SUSPENDED = re.compile(r"(?:and|or|to|and/or)\s")
 
 
 def join_lines(parts: list[str]) -> str:
@@ -210,6 +211,7 @@ def build_blocks(doc: Document) -> list[Block]:
     # where paragraphs are set apart by space, a line ending short inside one is a
     # line break, not a new paragraph
     right = 0.0 if _spaced_paragraphs(doc, body) else _right_edge(doc, body)
+    spacing = line_spacing(doc.lines)
     blocks: list[Block] = []
     current: Block | None = None  # the block text flows into (never a footnote)
     last_number = 0  # the number of the last numbered paragraph
@@ -241,7 +243,7 @@ def build_blocks(doc: Document) -> list[Block]:
                     start_new = not _continues_across_page(current, ln, kind)
                 else:
                     gap = ln.top - prev.top
-                    pitch = max(prev.size, ln.size) * 1.6
+                    pitch = line_gap_limit(max(prev.size, ln.size), spacing)
                     same_kind = (
                         kind is current.kind
                         or (kind is BlockKind.PARA and current.kind is BlockKind.BULLET)
@@ -297,13 +299,38 @@ def _right_edge(doc: Document, body: float) -> float:
     return ends[int(len(ends) * 0.9)] if ends else 0.0
 
 
+def _body_gaps(lines: Iterable[Line], body: float) -> list[float]:
+    """The distances from one line of plain body text to the next, on each page."""
+    gaps: list[float] = []
+    prev: Line | None = None
+    for ln in lines:
+        if abs(ln.size - body) >= 0.5 or ln.bold:
+            continue
+        if prev is not None and prev.page == ln.page and ln.top > prev.top:
+            gaps.append(ln.top - prev.top)
+        prev = ln
+    return gaps
+
+
+def line_spacing(lines: Iterable[Line]) -> float:
+    """How far apart, in font sizes, the lines of a paragraph are set: the usual
+    distance between consecutive lines of body text (Ofsted's 1.2; a double-spaced
+    document's 2), from which paragraph gaps are told apart."""
+    lines = list(lines)
+    body = body_size(lines)
+    gaps = sorted(g for g in _body_gaps(lines, body) if body * 0.8 < g < body * 3)
+    return gaps[len(gaps) // 2] / body if gaps and body else 1.2
+
+
+def line_gap_limit(size: float, spacing: float) -> float:
+    """The widest top-to-top distance at which the next line is the same paragraph."""
+    return size * max(1.6, spacing * 1.25)
+
+
 def _spaced_paragraphs(doc: Document, body: float) -> bool:
     """Whether the document sets its paragraphs apart with space: between consecutive
     lines of body text, some gaps are much wider than the usual line pitch."""
-    gaps: list[float] = []
-    for page in doc.pages:
-        plain = [ln for ln in page.lines if abs(ln.size - body) < 0.5 and not ln.bold]
-        gaps += [b.top - a.top for a, b in zip(plain, plain[1:], strict=False) if b.top > a.top]
+    gaps = _body_gaps(doc.lines, body)
     if not gaps:
         return True
     pitch = sorted(gaps)[len(gaps) // 2]

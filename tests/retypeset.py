@@ -7,7 +7,8 @@ by its numbered paragraphs. :func:`reportlab_pdf` sets that text with reportlab 
 several house styles (:class:`Style`), each a layout a producer other than Ofsted's uses:
 list numbers drawn as separate text objects, at a tab stop, right-aligned so that two-digit
 numbers start at another indent than one-digit ones, paragraphs without a hanging indent,
-other fonts and bullet glyphs, no space between paragraphs. ``make_docx_fixture.py`` sets
+other fonts and bullet glyphs, no space between paragraphs, lines set double-spaced.
+``make_docx_fixture.py`` sets
 the same text through python-docx and LibreOffice (Word's automatic numbering).
 
 The extractor must read every variant as it reads the original: the same findings (number,
@@ -136,6 +137,14 @@ STYLES = [
         space_after=0,
         heading_size=13,
         heading_bold=False,
+    ),
+    Style(
+        "double-spaced",
+        size=11,
+        leading=1.9,
+        space_after=10,
+        number="inline",
+        tab=22,
     ),
 ]
 

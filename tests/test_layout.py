@@ -70,6 +70,7 @@ def test_hyphen_after_digit_at_line_end_joins():
     # a suspended hyphen keeps its space: the next line goes on from it
     assert join_lines(["homeless 16-", "and 17-year-olds"]) == "homeless 16- and 17-year-olds"
     assert join_lines(["pre-", "and post-birth"]) == "pre- and post-birth"
+    assert join_lines(["up-", "to-date plans"]) == "up-to-date plans"
 
 
 # --------------------------------------------------------------------------- footers

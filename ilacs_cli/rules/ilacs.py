@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..ingest import Line
-from ..layout import Block, BlockKind, is_sub_item, join_lines
+from ..layout import Block, BlockKind, is_sub_item, join_lines, line_gap_limit, line_spacing
 from ..models import Area, Finding, ImprovementArea, Judgement
 from .common import (
     area_of,
@@ -112,6 +112,7 @@ def parse_table(lines: list[Line], geometry: bool) -> tuple[list[Judgement], set
     rows: list[_Row] = []
     cells: list[_Cell] = []
     used: set[int] = set()
+    spacing = line_spacing(lines) if geometry else 1.2
     prev: Line | None = None
     for ln in lines[start:]:
         label, grade = _split_label_grade(ln, grade_x, geometry)
@@ -119,7 +120,7 @@ def parse_table(lines: list[Line], geometry: bool) -> tuple[list[Judgement], set
         if not starts_row and not grade:
             if not geometry or prev is None or not rows:
                 break
-            close = ln.top - prev.top <= max(ln.size, prev.size) * 1.6
+            close = ln.top - prev.top <= line_gap_limit(max(ln.size, prev.size), spacing)
             if not close or ln.page != prev.page:
                 break
         if not geometry and not ln.segments and not (grade and not label):
