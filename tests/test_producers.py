@@ -4,8 +4,9 @@ Each case is re-typeset from its reviewed golden JSON (tests/retypeset.py): with
 in four house styles built here (list numbers as separate text objects at a tab stop;
 right-aligned numbers, so two-digit ones start at another indent, with ZapfDingbats
 bullets and the cover's footer set higher; no hanging indent, no space between
-paragraphs, Courier and round dingbat bullets; double-spaced lines), and through python-docx + LibreOffice with Word's automatic numbering (the
-committed fixture tests/fixtures/salford-2023-word.pdf, made by make_docx_fixture.py).
+paragraphs, Courier and round dingbat bullets; double-spaced lines), and through
+python-docx + LibreOffice with Word's automatic numbering (the committed fixture
+tests/fixtures/salford-2023-word.pdf, made by make_docx_fixture.py).
 Every variant must give the original's findings, improvement areas, summary and grades,
 with both engines.
 """
