@@ -1,5 +1,6 @@
 """A fast PDF engine: PDFium (via pypdfium2) reads each page's characters, and the same
-functions as the pdfplumber engine (``ingest.dedupe_chars``, ``ingest.lines_from_words``)
+functions as the pdfplumber engine (:mod:`ilacs_cli.ingest_lines`: ``dedupe_chars``,
+``words_from_chars``, ``lines_from_words``)
 turn them into lines, so the unchanged rules give the same Report.
 
 pdfplumber spends most of its time building pdfminer objects for every character; PDFium
@@ -34,18 +35,27 @@ from __future__ import annotations
 
 import ctypes
 import re
-import zlib
 from pathlib import Path
 from typing import Any
 
 from . import ingest
 from .errors import UnreadableDocument
-from .ingest import Document, Page, lines_from_words
+from .ingest_limits import (
+    MAX_DECODED_BYTES,
+    MAX_PAGE_CHARS,
+    MAX_PAGE_GRAPHICS,
+    MAX_STREAM_BYTES,
+    TooBig,
+    check_streams,
+    inflated_size,
+)
+from .ingest_lines import dedupe_chars, lines_from_words, words_from_chars
+from .ingest_model import Document, Page, sha256_of
 
 ENGINE = "pdfium"
 
 # Bounds on what PDFium is asked to decode, as pdfplumber's engine enforces with
-# ``ingest.check_streams``: a compressed stream is inflated (and discarded) up to the limit.
+# ``ingest_limits.check_streams``: a compressed stream is inflated (and discarded) up to the limit.
 _STREAM = re.compile(rb"(?<!end)stream\r?\n")
 _FLATE_MAX_RATIO = 1032  # deflate cannot expand more than this
 
@@ -78,13 +88,17 @@ def load_pdfium(
         return ingest.load(path, data=data, password=password, max_pages=max_pages)
     try:
         pages, count = _read_pdf(data, name, password, max_pages)
-    except _Fallback:
+    except UnreadableDocument:
+        raise
+    except Exception:
+        # _Fallback, or anything this engine did not foresee in a file (PDFium's text page
+        # disagreeing with itself, say): the reference engine reads it, never a crash
         return ingest.load(path, data=data, password=password, max_pages=max_pages)
     if not any(page.lines for page in pages):
         return ingest.load(path, data=data, password=password, max_pages=max_pages)
     return Document(
         path=name,
-        sha256=ingest.sha256_of(data),
+        sha256=sha256_of(data),
         pages=pages,
         geometry=True,
         page_count=count,
@@ -139,7 +153,7 @@ def _read_pdf(
 
 
 def _check_streams(data: bytes, path: str) -> None:
-    """Refuse a decompression bomb before PDFium inflates it, as ``ingest.check_streams``
+    """Refuse a decompression bomb before PDFium inflates it, as ``ingest_limits.check_streams``
     does for pdfminer: deflate expands at most 1032 times, so only the streams that could
     break a limit are inflated (and discarded) to measure them. Any that does break one
     goes to the pdfplumber engine, whose refusal names the object."""
@@ -163,50 +177,28 @@ def _check_streams(data: bytes, path: str) -> None:
     deflated.sort(reverse=True)
     bound = plain + sum(most for most, _, _ in deflated)
     for most, start, end in deflated:
-        if bound <= ingest.MAX_DECODED_BYTES and most <= ingest.MAX_STREAM_BYTES:
+        if bound <= MAX_DECODED_BYTES and most <= MAX_STREAM_BYTES:
             return
         try:
-            actual = _inflated_size(data[start:end], ingest.MAX_STREAM_BYTES)
-        except _TooBig:
+            actual = inflated_size(data[start:end], MAX_STREAM_BYTES)
+        except TooBig:
             raise _Fallback from None
         bound += actual - most
-    if bound > ingest.MAX_DECODED_BYTES:
+    if bound > MAX_DECODED_BYTES:
         raise _Fallback
 
 
 def _check_encrypted(data: bytes, path: str, password: str | None) -> None:
     """An encrypted file's streams cannot be measured raw: pdfminer decrypts and measures
-    them (``ingest.check_streams``), as the pdfplumber engine does."""
+    them (``ingest_limits.check_streams``), as the pdfplumber engine does."""
     try:
-        pdf = ingest._open_pdf(data, path, password)
+        pdf = ingest.open_pdf(data, path, password)
     except UnreadableDocument as exc:
         raise _Fallback from exc
     try:
-        ingest.check_streams(pdf.doc, path)
+        check_streams(pdf.doc, path)
     finally:
         pdf.close()
-
-
-class _TooBig(Exception):
-    pass
-
-
-def _inflated_size(chunk: bytes, limit: int) -> int:
-    """How many bytes ``chunk`` inflates to (as far as it is valid deflate data)."""
-    inflater = zlib.decompressobj()
-    size = 0
-    pending = chunk
-    while True:
-        try:
-            out = inflater.decompress(pending, 1 << 20)
-        except zlib.error:
-            return size
-        size += len(out)
-        if size > limit:
-            raise _TooBig
-        pending = inflater.unconsumed_tail
-        if inflater.eof or not (out or pending):
-            return size
 
 
 # --------------------------------------------------------------------------- pages
@@ -223,15 +215,15 @@ def _read_page(pdf: Any, index: int, path: str) -> Page:
     try:
         textpage = page.get_textpage()
         try:
-            if raw.FPDFText_CountChars(textpage) > ingest.MAX_PAGE_CHARS:
+            if raw.FPDFText_CountChars(textpage) > MAX_PAGE_CHARS:
                 raise UnreadableDocument(
-                    f"page {number} has more than {ingest.MAX_PAGE_CHARS:,} characters; "
+                    f"page {number} has more than {MAX_PAGE_CHARS:,} characters; "
                     "refused as too large for a report page",
                     path,
                 )
-            if _graphics(page) > ingest.MAX_PAGE_GRAPHICS:
+            if _graphics(page) > MAX_PAGE_GRAPHICS:
                 raise UnreadableDocument(
-                    f"page {number} has more than {ingest.MAX_PAGE_GRAPHICS:,} drawn shapes; "
+                    f"page {number} has more than {MAX_PAGE_GRAPHICS:,} drawn shapes; "
                     "refused as too large for a report page",
                     path,
                 )
@@ -245,7 +237,7 @@ def _read_page(pdf: Any, index: int, path: str) -> Page:
             textpage.close()
     finally:
         page.close()
-    words = ingest.words_from_chars(ingest.dedupe_chars(chars))
+    words = words_from_chars(dedupe_chars(chars))
     return Page(number, geometry.width, geometry.height, lines_from_words(words, number))
 
 
@@ -253,7 +245,7 @@ def _graphics(page: Any) -> int:
     import pypdfium2.raw as raw
 
     count = raw.FPDFPage_CountObjects(page)
-    if count <= ingest.MAX_PAGE_GRAPHICS:
+    if count <= MAX_PAGE_GRAPHICS:
         return count
     shapes = (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_SHADING)
     return sum(
@@ -589,7 +581,9 @@ def _with_blank_objects(
     out: list[dict[str, Any]] = []
     pending = iter(blanks)
     blank = next(pending, None)
-    ends = [start for start, _ in runs[1:]] + [len(chars)]
+    # a page whose only text objects draw nothing (a lone space on a blank page) has no
+    # runs at all: its blanks are all it has
+    ends = [start for start, _ in runs[1:]] + ([len(chars)] if runs else [])
     for (start, owner), end in zip(runs, ends, strict=True):
         position = order.get(owner, -1)
         while blank is not None and blank[0] < position:

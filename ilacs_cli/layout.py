@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 
 from .ingest import BULLET, Document, Line, body_size
 
-NUMBERED = re.compile(r"^(\d{1,3})\.(?:\s+|$)")
+NUMBERED = re.compile(r"^(\d{1,3})\.(?:\s+|$|(?=[A-Z‘“]))")
 _TERMINAL = tuple(".!?;:)”’\"'")
 
 
@@ -66,8 +67,13 @@ class Block:
         return text
 
 
+_SUSPENDED = re.compile(r"(?:and|or|to|and/or)\s")
+
+
 def join_lines(parts: list[str]) -> str:
-    """Join wrapped lines: a hyphen at a line end is a real hyphen (pre-proceedings)."""
+    """Join wrapped lines: a hyphen at a line end is a real hyphen, after a letter or a
+    digit alike (pre-proceedings, 18-year-olds, 24-hour), except a suspended one that
+    the next line goes on from ("16-" / "and 17-year-olds")."""
     out = ""
     for part in parts:
         part = part.strip()
@@ -75,7 +81,7 @@ def join_lines(parts: list[str]) -> str:
             continue
         if not out:
             out = part
-        elif re.search(r"[A-Za-z]-$", out) or out.endswith("/"):
+        elif (re.search(r"[A-Za-z0-9]-$", out) and not _SUSPENDED.match(part)) or out.endswith("/"):
             out += part
         else:
             out += " " + part
@@ -84,6 +90,16 @@ def join_lines(parts: list[str]) -> str:
 
 def ends_sentence(text: str) -> bool:
     return text.rstrip().endswith(_TERMINAL)
+
+
+def is_sub_item(item: Block, block: Block) -> bool:
+    """Whether ``block`` is a sub-bullet of the list item ``item``: a bullet set deeper
+    than the item, or a bullet after a numbered item that leads in to it ("...so that:")."""
+    if block.kind is not BlockKind.BULLET or not item.lines or not block.lines:
+        return False
+    if block.lines[0].x0 > item.lines[0].x0 + 5:
+        return True
+    return item.number is not None and item.text.rstrip().endswith(":")
 
 
 # --------------------------------------------------------------------------- furniture
@@ -97,7 +113,14 @@ _PAGE_NUMBER = re.compile(r"^(page\s+)?\d{1,3}(\s+(of|/)\s+\d{1,3})?$", re.IGNOR
 
 
 def remove_furniture(doc: Document) -> list[str]:
-    """Drop running headers/footers and page numbers in place; return what was removed."""
+    """Drop running headers/footers and page numbers in place; return what was removed.
+
+    A line is furniture when its text (digits aside) repeats at the same height at the
+    top or bottom of enough pages. A page with one or two body lines has its footer among
+    its first lines too, so each line is tried as top and as bottom furniture. A running
+    footer found so is also dropped where it sits higher on a page (the cover's), if it
+    is at the foot of that page, in the footer's own print size, with any page number
+    printed beside it."""
     if not doc.geometry or not doc.pages:
         return []
     zone = 4  # lines considered at each end of a page
@@ -110,27 +133,46 @@ def remove_furniture(doc: Document) -> list[str]:
         candidates.update(seen)
     pages_n = len(doc.pages)
     needed = max(2, int(pages_n * 0.3 + 0.5)) if pages_n > 2 else 2
+
+    def repeats(where: str, ln: Line) -> bool:
+        text, level = _norm(ln.text), round(ln.top / 6)
+        return sum(candidates[(where, text, level + d)] for d in (-1, 0, 1)) >= needed
+
     removed: list[str] = []
+    footers: dict[str, set[float]] = {}  # running footer text -> its print sizes
+    drops: dict[int, set[int]] = {}
     for page in doc.pages:
-        keep: list[Line] = []
-        top_ids = {id(ln) for ln in page.lines[:zone]}
-        bottom_ids = {id(ln) for ln in page.lines[-zone:]}
+        top = {id(ln) for ln in page.lines[:zone]}
+        bottom = {id(ln) for ln in page.lines[-zone:]}
+        dropped: set[int] = set()
         for ln in page.lines:
-            where = "top" if id(ln) in top_ids else "bottom" if id(ln) in bottom_ids else None
-            drop = False
-            if where is not None:
-                key = (where, _norm(ln.text), round(ln.top / 6))
-                near = sum(candidates[(where, key[1], key[2] + d)] for d in (-1, 0, 1))
-                if near >= needed and pages_n >= 2:
-                    drop = True
-                in_margin = ln.top > page.height * 0.88 or ln.bottom < page.height * 0.1
-                if in_margin and _PAGE_NUMBER.match(ln.text):
-                    drop = True
-            if drop:
-                removed.append(ln.text)
-            else:
-                keep.append(ln)
-        page.lines = keep
+            wheres = [w for w, ids in (("top", top), ("bottom", bottom)) if id(ln) in ids]
+            if not wheres:
+                continue
+            hit = [w for w in wheres if pages_n >= 2 and repeats(w, ln)]
+            in_margin = ln.top > page.height * 0.88 or ln.bottom < page.height * 0.1
+            if hit or (in_margin and _PAGE_NUMBER.match(ln.text)):
+                dropped.add(id(ln))
+            if "bottom" in hit and not _PAGE_NUMBER.match(ln.text):
+                footers.setdefault(_norm(ln.text), set()).add(ln.size)
+        drops[page.number] = dropped
+    for page in doc.pages:
+        dropped = drops[page.number]
+        foot = page.lines[-zone:]
+        moved = [
+            ln
+            for ln in foot
+            if id(ln) not in dropped
+            and ln.size in footers.get(_norm(ln.text), ())
+            and ln.top > page.height * 0.6
+        ]
+        for ln in moved:
+            dropped.add(id(ln))
+            for other in foot:  # its page number, printed on the same line
+                if abs(other.top - ln.top) < 3 and _PAGE_NUMBER.match(other.text):
+                    dropped.add(id(other))
+        removed += [ln.text for ln in page.lines if id(ln) in dropped]
+        page.lines = [ln for ln in page.lines if id(ln) not in dropped]
     return removed
 
 
@@ -166,8 +208,13 @@ def build_blocks(doc: Document) -> list[Block]:
     if not doc.geometry:
         return _text_blocks(doc)
     body = body_size(doc.lines)
+    # where paragraphs are set apart by space, a line ending short inside one is a
+    # line break, not a new paragraph
+    right = 0.0 if _spaced_paragraphs(doc, body) else _right_edge(doc, body)
+    spacing = line_spacing(doc.lines)
     blocks: list[Block] = []
     current: Block | None = None  # the block text flows into (never a footnote)
+    last_number = 0  # the number of the last numbered paragraph
     for page in doc.pages:
         notes = _footnote_lines(page.lines, body)
         prev: Line | None = None
@@ -196,7 +243,7 @@ def build_blocks(doc: Document) -> list[Block]:
                     start_new = not _continues_across_page(current, ln, kind)
                 else:
                     gap = ln.top - prev.top
-                    pitch = max(prev.size, ln.size) * 1.6
+                    pitch = line_gap_limit(max(prev.size, ln.size), spacing)
                     same_kind = (
                         kind is current.kind
                         or (kind is BlockKind.PARA and current.kind is BlockKind.BULLET)
@@ -205,26 +252,105 @@ def build_blocks(doc: Document) -> list[Block]:
                         bool(re.fullmatch(r"\d{1,3}\.?", last.text)) and len(current.lines) == 1
                     )
                     # "17." wrapped to the start of a line inside a numbered paragraph
-                    # sits at the paragraph's hanging indent, not at the number's place
-                    wrapped_number = (
-                        number_match is not None
-                        and current.number_like
-                        and ln.x0 > current.lines[0].x0 + 5
+                    # (or a bullet) sits at its hanging indent, not at the number's place;
+                    # with no hanging indent, the sentence running on shows it ("Key
+                    # Stage" / "4.": not the next paragraph's number)
+                    wrapped_number = number_match is not None and (
+                        (
+                            (current.number_like or current.kind is BlockKind.BULLET)
+                            and ln.x0 > current.lines[0].x0 + 5
+                        )
+                        or _wraps_onto_number(prev, int(number_match.group(1)), last_number)
                     )
                     if lone_number and gap < pitch * 1.5 and kind is not BlockKind.HEADING:
                         start_new = False
                     elif wrapped_number and same_kind and gap <= pitch:
                         start_new = False
-                    elif same_kind and gap <= pitch and not number_match and not ln.starts_bullet:
+                    elif (
+                        same_kind
+                        and gap <= pitch
+                        and not number_match
+                        and not ln.starts_bullet
+                        and not _ended_short(current, prev, ln, right)
+                    ):
                         start_new = False
             if start_new:
                 current = Block(kind, [ln])
                 blocks.append(current)
+                if number_match is not None:
+                    last_number = int(number_match.group(1))
             else:
                 assert current is not None
                 current.lines.append(ln)
             prev = ln
     return _finish(blocks)
+
+
+def _wraps_onto_number(prev: Line, number: int, last_number: int) -> bool:
+    """A line that starts with a number after a line whose sentence did not end is the
+    sentence going on ("at Key Stage" / "4. Most..."), unless the number is the next
+    paragraph's: paragraphs end their sentences."""
+    return not ends_sentence(prev.text) and number != last_number + 1
+
+
+def _right_edge(doc: Document, body: float) -> float:
+    """Where full lines of body text end: the right edge of the text column."""
+    ends = sorted(ln.x1 for ln in doc.lines if abs(ln.size - body) < 0.5)
+    return ends[int(len(ends) * 0.9)] if ends else 0.0
+
+
+def _body_gaps(lines: Iterable[Line], body: float) -> list[float]:
+    """The distances from one line of plain body text to the next, on each page."""
+    gaps: list[float] = []
+    prev: Line | None = None
+    for ln in lines:
+        if abs(ln.size - body) >= 0.5 or ln.bold:
+            continue
+        if prev is not None and prev.page == ln.page and ln.top > prev.top:
+            gaps.append(ln.top - prev.top)
+        prev = ln
+    return gaps
+
+
+def line_spacing(lines: Iterable[Line]) -> float:
+    """How far apart, in font sizes, the lines of a paragraph are set: the usual
+    distance between consecutive lines of body text (Ofsted's 1.2; a double-spaced
+    document's 2), from which paragraph gaps are told apart."""
+    lines = list(lines)
+    body = body_size(lines)
+    gaps = sorted(g for g in _body_gaps(lines, body) if body * 0.8 < g < body * 3)
+    return gaps[len(gaps) // 2] / body if gaps and body else 1.2
+
+
+def line_gap_limit(size: float, spacing: float) -> float:
+    """The widest top-to-top distance at which the next line is the same paragraph."""
+    return size * max(1.6, spacing * 1.25)
+
+
+def _spaced_paragraphs(doc: Document, body: float) -> bool:
+    """Whether the document sets its paragraphs apart with space: between consecutive
+    lines of body text, some gaps are much wider than the usual line pitch."""
+    gaps = _body_gaps(doc.lines, body)
+    if not gaps:
+        return True
+    pitch = sorted(gaps)[len(gaps) // 2]
+    wide = sum(1 for g in gaps if pitch * 1.4 < g < pitch * 4)
+    return wide >= len(gaps) * 0.03
+
+
+def _ended_short(block: Block, prev: Line, ln: Line, right: float) -> bool:
+    """A paragraph ends where a sentence ends on a line that stopped short: the first
+    word of the next line would have fitted in the space left at its end, so the line
+    was not broken for want of room. With no space between paragraphs and no indent (as
+    many producers set them), that and the capital after it is all that shows it."""
+    if block.kind is not BlockKind.PARA or not right or not ln.text:
+        return False
+    if not ends_sentence(prev.text) or not ln.text[:1].isupper():
+        return False
+    word = ln.text.split()[0]
+    # the word's width, from the line's average character width
+    width = (ln.x1 - ln.x0) * (len(word) + 1) / len(ln.text)
+    return right - prev.x1 > width * 1.3 + ln.size
 
 
 def _continues_across_page(block: Block, first: Line, kind: BlockKind) -> bool:

@@ -196,3 +196,47 @@ def test_cli_engine_option_gives_the_same_json():
     a, b = json.loads(slow.stdout), json.loads(fast.stdout)
     assert (a.pop("source")["engine"], b.pop("source")["engine"]) == ("pdfplumber", "pdfium")
     assert a == b
+
+
+def test_blank_text_object_only_page_does_not_crash(tmp_path):
+    """A page whose only text object draws nothing (a lone space, as Word leaves on a blank
+    page) has no PDFium characters at all, only a blank object to put back: the blanks were
+    zipped against no runs of characters (``ValueError: zip() argument 2 is longer than
+    argument 1``, exit 5, on a 2018 focused-visit letter). Now it reads like pdfplumber."""
+    writer = visit_pdf()
+    writer.page(b"BT /F1 12 Tf 56 700 Td ( ) Tj ET")
+    path = tmp_path / "visit-with-blank-page.pdf"
+    path.write_bytes(writer.tobytes())
+    fast, slow = load_pdfium(path), load(path)
+    assert fast.engine == "pdfium"
+    assert fast.pages[-1].lines == slow.pages[-1].lines == []
+    a = extract_document(fast).model_dump(mode="json")
+    b = extract_document(slow).model_dump(mode="json")
+    assert _without_engine(a) == _without_engine(b)
+    assert a["kind"] == "focused_visit" and a["source"]["pages"] == 5
+
+
+def test_unforeseen_pdfium_failure_falls_back_to_pdfplumber(tmp_path, monkeypatch):
+    """Whatever goes wrong inside the fast engine on a readable file (a count PDFium's text
+    calls disagree on, say), the document is read by pdfplumber instead of crashing."""
+    import ilacs_cli.ingest_pdfium as engine
+
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise ValueError("zip() argument 2 is longer than argument 1")
+
+    monkeypatch.setattr(engine, "_page_chars", broken)
+    path = tmp_path / "visit.pdf"
+    path.write_bytes(visit_pdf().tobytes())
+    doc = load_pdfium(path)
+    assert doc.engine == "pdfplumber"
+    assert extract_document(doc).id == "salford-2025"
+
+
+def test_unreadable_stays_unreadable_when_pdfium_fails(tmp_path, monkeypatch):
+    """The catch-all fallback never swallows a refusal: a scan is still refused."""
+    writer = PdfWriter()
+    writer.page(b"0 0 m 10 10 l S")
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(writer.tobytes())
+    with pytest.raises(UnreadableDocument, match="no text layer"):
+        load_pdfium(path)

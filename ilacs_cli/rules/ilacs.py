@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..ingest import Line
-from ..layout import Block, BlockKind, join_lines
+from ..layout import Block, BlockKind, is_sub_item, join_lines, line_gap_limit, line_spacing
 from ..models import Area, Finding, ImprovementArea, Judgement
 from .common import (
     area_of,
@@ -54,6 +54,7 @@ class _Row:
     top: float = 0.0
     bottom: float = 0.0
     grade: list[str] = field(default_factory=list)
+    ids: list[int] = field(default_factory=list)  # its lines
 
 
 @dataclass
@@ -111,6 +112,7 @@ def parse_table(lines: list[Line], geometry: bool) -> tuple[list[Judgement], set
     rows: list[_Row] = []
     cells: list[_Cell] = []
     used: set[int] = set()
+    spacing = line_spacing(lines) if geometry else 1.2
     prev: Line | None = None
     for ln in lines[start:]:
         label, grade = _split_label_grade(ln, grade_x, geometry)
@@ -118,7 +120,7 @@ def parse_table(lines: list[Line], geometry: bool) -> tuple[list[Judgement], set
         if not starts_row and not grade:
             if not geometry or prev is None or not rows:
                 break
-            close = ln.top - prev.top <= max(ln.size, prev.size) * 1.6
+            close = ln.top - prev.top <= line_gap_limit(max(ln.size, prev.size), spacing)
             if not close or ln.page != prev.page:
                 break
         if not geometry and not ln.segments and not (grade and not label):
@@ -129,6 +131,8 @@ def parse_table(lines: list[Line], geometry: bool) -> tuple[list[Judgement], set
             else:
                 rows[-1].label.append(label)
                 rows[-1].bottom = ln.bottom
+            if not grade:
+                rows[-1].ids.append(id(ln))
         if grade:
             if (
                 cells
@@ -151,8 +155,11 @@ def parse_table(lines: list[Line], geometry: bool) -> tuple[list[Judgement], set
     # the table ends at its last graded row: anything after it is narrative
     while rows and not rows[-1].grade:
         # the table ends at its last graded row; an ungraded row that names a judgement
-        # is worth a warning, narrative running on after the table is not
-        dropped = " ".join(rows.pop().label)
+        # is worth a warning, narrative running on after the table is not (and its lines
+        # are not the table's: "The experiences of children..." opening the summary)
+        row = rows.pop()
+        used.difference_update(row.ids)
+        dropped = " ".join(row.label)
         if area_of(dropped) is not None and len(dropped) < 120:
             warnings.append(f"judgement table: no grade for {dropped[:80]!r}")
     for row in rows:
@@ -256,11 +263,15 @@ def improvement_items(blocks: list[Block]) -> list[str]:
     tail) belong to the bullet above. With no bullet glyphs, each paragraph is an item."""
     items: list[str] = []
     has_bullets = any(b.kind is BlockKind.BULLET for b in blocks)
+    item: Block | None = None  # the block that started the last item
     for b in blocks:
         if b.kind in (BlockKind.FOOTNOTE, BlockKind.HEADING):
             continue
-        if b.kind is BlockKind.BULLET or not has_bullets:
+        if item is not None and is_sub_item(item, b):
+            items[-1] = items[-1] + "\n" + b.text  # a sub-bullet: part of the item
+        elif b.kind is BlockKind.BULLET or not has_bullets:
             items.append(b.body())
+            item = b
         elif items:
             items[-1] = join_lines([items[-1], b.text])
         # else: a lead-in sentence before the first bullet

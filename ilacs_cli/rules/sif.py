@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..ingest import Line
-from ..layout import Block, BlockKind, join_lines
+from ..layout import Block, BlockKind, is_sub_item, join_lines
 from ..models import Area, Finding, Grade, ImprovementArea, Judgement
 from .common import (
     clean_person,
@@ -341,6 +341,7 @@ def _body(ctx: Context, draft: Draft, lscb_only: bool) -> None:
     findings: list[Finding] = []
     unnumbered: list[Finding] = []  # paragraphs of reports with no numbering at all
     items: list[tuple[str, bool, Area | None, int | None]] = []  # text, priority, area, number
+    item: Block | None = None  # the block that started the last item
     # the walk starts after the judgement list (a summary may follow it on page 1)
     rows = [i for i, b in enumerate(blocks[:60]) if _ROW.match(b.text) or _LSCB_GRADE.match(b.text)]
     start = rows[-1] + 1 if rows and not lscb_only else 0
@@ -361,12 +362,17 @@ def _body(ctx: Context, draft: Draft, lscb_only: bool) -> None:
         section = None if in_part and b.kind is not BlockKind.HEADING else _section_heading(b)
         if b.kind is BlockKind.HEADING or section is not None or _is_subheading(b):
             _turn(walk, b, section)
+            item = None
             continue
         if walk.mode in ("priority", "improve"):
             priority = walk.mode == "priority"
             area = Area.LSCB if walk.lscb else None
-            if b.number is not None or b.kind is BlockKind.BULLET:
+            if items and item is not None and is_sub_item(item, b):
+                t, p, a, n = items[-1]  # a sub-bullet belongs to the item above
+                items[-1] = (t + "\n" + b.text, p, a, n)
+            elif b.number is not None or b.kind is BlockKind.BULLET:
                 items.append((b.body(), priority, area, b.number))
+                item = b
             elif items and items[-1][1] == priority and not walk.after_heading:
                 t, p, a, n = items[-1]
                 items[-1] = (join_lines([t, text]), p, a, n)
