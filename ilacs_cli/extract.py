@@ -9,14 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .version import PARSER_VERSION
+
 if TYPE_CHECKING:
     from .ingest import Document
     from .models import Report
     from .vocabulary import Kind
 
-#: Bump whenever a rule change alters output: cached reports from an older parser are
-#: re-extracted.
-PARSER_VERSION = "1.3.0"
+__all__ = ["PARSER_VERSION", "extract", "extract_document"]
 
 
 def extract(

@@ -5,27 +5,14 @@ Use it through :func:`ilacs_cli.extract.extract`, which imports this module on f
 from __future__ import annotations
 
 from .errors import UnsupportedDocument
-from .extract import PARSER_VERSION
 from .ingest import Document
 from .layout import BlockKind, build_blocks, remove_furniture
 from .models import Kind, LocalAuthority, Period, Report, Source
 from .rules.common import slugify
 from .rules.context import Context, Draft
 from .rules.detect import detect
-from .rules.ilacs import extract_ilacs
-from .rules.older import extract_older
-from .rules.sif import extract_lscb_review, extract_sif
-from .rules.visits import extract_visit
-
-_RULES = {
-    Kind.ILACS_INSPECTION: extract_ilacs,
-    Kind.FOCUSED_VISIT: extract_visit,
-    Kind.MONITORING_VISIT: extract_visit,
-    Kind.SIF_INSPECTION: extract_sif,
-    Kind.LSCB_REVIEW: extract_lscb_review,
-    Kind.CHILD_PROTECTION_INSPECTION: extract_older,
-    Kind.LAC_INSPECTION: extract_older,
-}
+from .rules.kinds import BY_KIND
+from .version import PARSER_VERSION
 
 
 def extract_document(doc: Document, *, kind: Kind | None = None) -> Report:
@@ -36,7 +23,8 @@ def extract_document(doc: Document, *, kind: Kind | None = None) -> Report:
     except UnsupportedDocument as exc:
         exc.path = doc.path
         raise
-    rules = _RULES.get(found)
+    entry = BY_KIND.get(found)
+    rules = entry.extract if entry else None
     if rules is None:
         raise UnsupportedDocument(
             f"recognised as {found.value.replace('_', ' ')}, which this version of ilacs "

@@ -42,6 +42,10 @@ class Area(str, Enum):
     CAPACITY_FOR_IMPROVEMENT = "capacity_for_improvement"
     QUALITY_OF_PRACTICE = "quality_of_practice"
     LEADERSHIP_AND_GOVERNANCE = "leadership_and_governance"
+    # 2012-13 looked-after-children inspections
+    OUTCOMES_FOR_LOOKED_AFTER_CHILDREN = "outcomes_for_looked_after_children"
+    QUALITY_OF_PROVISION = "quality_of_provision"
+    LEADERSHIP_AND_MANAGEMENT = "leadership_and_management"
 
 
 GRADE_LABELS: dict[Grade, str] = {

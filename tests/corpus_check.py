@@ -50,6 +50,8 @@ EXTRACTED = {
     Kind.LAC_INSPECTION,
 }
 
+OLDER_KINDS = {Kind.CHILD_PROTECTION_INSPECTION.value, Kind.LAC_INSPECTION.value}
+
 SIF_AREAS = {
     Area.OVERALL_EFFECTIVENESS,
     Area.HELP_AND_PROTECTION,
@@ -303,6 +305,56 @@ def compare_sif(report: Report, truth: dict) -> list[str]:
     return diffs
 
 
+def compare_older(report: Report, truth: dict) -> list[str]:
+    """A 2012-13 child protection or looked-after-children inspection."""
+    diffs: list[str] = []
+    check = _checker(diffs)
+
+    check("kind", report.kind.value, truth["kind"])
+    _check_inspection_header(check, report, truth)
+    overall = report.overall_effectiveness.value if report.overall_effectiveness else None
+    check("overall", overall, truth["overall"])
+    got_j = {
+        j.area.value: j.grade.value if j.grade else None
+        for j in report.judgements
+        if j.area is not Area.OVERALL_EFFECTIVENESS
+    }
+    check("judgements", got_j, truth["judgements"])
+    if "judgement_labels" in truth:
+        check("judgement labels", [j.label for j in report.judgements], truth["judgement_labels"])
+    check(
+        "improvement areas", [a.text for a in report.improvement_areas], truth["improvement_areas"]
+    )
+    check("findings", len(report.findings), truth["findings"])
+    check(
+        "finding numbers",
+        [f.number for f in report.findings],
+        list(range(1, truth["findings"] + 1)),
+    )
+    sections: list[list] = []
+    for f in report.findings:
+        area = f.area.value if f.area else None
+        if sections and sections[-1][0] == area:
+            sections[-1][2] = f.number
+        else:
+            sections.append([area, f.number, f.number])
+    check("sections", sections, [list(s) for s in truth["sections"]])
+    by_number = {str(f.number): f for f in report.findings}
+    for key, words in truth.get("finding_first_words", {}).items():
+        f = report.findings[-1] if key == "LAST" and report.findings else by_number.get(key)
+        check(
+            f"finding {key} first words",
+            _first_words(f.text, len(words.split())) if f else None,
+            words,
+        )
+    for key, words in truth.get("split_paragraph_last_words", {}).items():
+        f = by_number.get(key)
+        got = " ".join(f.text.split()[-len(words.split()) :]) if f else None
+        check(f"finding {key} last words", got, words)
+    check("footnotes", len(report.notes), truth["footnotes"])
+    return diffs
+
+
 def load_truth() -> dict[str, dict]:
     out: dict[str, dict] = {}
     path = TRUTH / "ilacs_truth.json"
@@ -313,6 +365,10 @@ def load_truth() -> dict[str, dict]:
     if path.exists():
         for item in json.loads(path.read_text(encoding="utf-8")):
             out[item["file"]] = {"kind": "sif_inspection", **item}
+    path = TRUTH / "older_truth.json"
+    if path.exists():
+        for item in json.loads(path.read_text(encoding="utf-8")):
+            out[item["file"]] = item  # its kind: lac_inspection or child_protection_inspection
     path = TRUTH / "focused_visit_truth.json"
     if path.exists():
         for item in json.loads(path.read_text(encoding="utf-8")):
@@ -379,6 +435,8 @@ def main() -> int:
                         problems.extend(compare_ilacs(report, truth[rel]))
                     elif truth[rel]["kind"] == "sif_inspection":
                         problems.extend(compare_sif(report, truth[rel]))
+                    elif truth[rel]["kind"] in OLDER_KINDS:
+                        problems.extend(compare_older(report, truth[rel]))
                     else:
                         problems.extend(compare_visit(report, truth[rel]))
                 rows.append(

@@ -1,5 +1,5 @@
-"""Single inspection framework reports (2014-18), standalone LSCB reviews and the 2012-13
-child protection / looked-after-children inspections: exact values read from the documents."""
+"""Single inspection framework reports (2014-18) and standalone LSCB reviews: exact values
+read from the documents. (The 2012-13 inspections are in test_older.py.)"""
 
 from __future__ import annotations
 
@@ -85,7 +85,7 @@ def test_sif_findings_sections(salford_2015):
     )
 
 
-# a standalone LSCB review and the 2012-13 inspections: no such PDF is in the corpus, so the
+# a standalone LSCB review: no such PDF is in the corpus, so the
 # tests write the documents' published wording as text
 
 
@@ -121,57 +121,3 @@ def test_lscb_review_from_text():
     assert all(a.area is Area.LSCB for a in r.improvement_areas)
     assert [(f.number, f.area) for f in r.findings] == [(3, Area.LSCB), (4, Area.LSCB)]
     assert [i.name for i in r.inspectors] == ["Jane Example"]
-
-
-def test_child_protection_summary_seed(reports):
-    r = reports("salford-2012-child-protection-summary.txt")
-    assert r.kind is Kind.CHILD_PROTECTION_INSPECTION
-    assert r.id == "salford-2012"
-    assert r.local_authority.name == "Salford City Council"
-    assert (r.inspection.start, r.inspection.end) == (dt.date(2012, 10, 8), dt.date(2012, 10, 17))
-    assert r.overall_effectiveness is Grade.ADEQUATE
-    assert [(j.area, j.grade) for j in r.judgements] == [
-        (Area.OVERALL_EFFECTIVENESS, Grade.ADEQUATE)
-    ]
-    assert len(r.summary) == 3
-    assert r.summary[0].startswith("The council has improved a lot from being inadequate")
-    texts = [a.text for a in r.improvement_areas]
-    assert len(texts) == 5
-    assert texts[0].startswith("The help that children might need when they are assessed")
-    assert texts[-1].endswith(
-        "Some work is going on but this is at an early stage and not yet pulled together."
-    )
-    assert r.findings == [] and r.warnings == []
-
-
-LAC_REPORT = """\
-Inspection of services for looked after children
-Borsetshire County Council
-Inspection dates: 14 - 25 May 2012
-
-| Overall effectiveness | Good |
-| Capacity for improvement | Outstanding |
-
-Areas for improvement
-Immediately:
-- ensure that all looked after children have an up-to-date care plan
-Within three months:
-- improve the timeliness of health assessments for looked after children
-- ensure that pathway plans are reviewed with young people
-"""
-
-
-def test_lac_inspection_from_text():
-    r = extract("lac.txt", data=LAC_REPORT.encode())
-    assert r.kind is Kind.LAC_INSPECTION
-    assert r.local_authority.name == "Borsetshire County Council"
-    assert r.id == "borsetshire-2012"
-    assert [(j.area, j.grade) for j in r.judgements] == [
-        (Area.OVERALL_EFFECTIVENESS, Grade.GOOD),
-        (Area.CAPACITY_FOR_IMPROVEMENT, Grade.OUTSTANDING),
-    ]
-    assert [a.text for a in r.improvement_areas] == [
-        "ensure that all looked after children have an up-to-date care plan",
-        "improve the timeliness of health assessments for looked after children",
-        "ensure that pathway plans are reviewed with young people",
-    ]
