@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from .ingest_model import BULLET, Line, Segment, clean_text
+from .ingest_model import BULLET, BULLET_GLYPHS, Line, Segment, clean_text
 
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi|,b\b", re.IGNORECASE)
 
@@ -252,9 +252,20 @@ _DINGBAT_FONT = re.compile(r"dingbat|wingding|webding", re.IGNORECASE)
 _UNMAPPED_BULLET = "(cid:127)"
 
 
+@functools.lru_cache(maxsize=1024)
+def _dingbat_font(fontname: str) -> bool:
+    return bool(_DINGBAT_FONT.search(fontname))
+
+
 def _glyph(c: dict[str, Any]) -> dict[str, Any]:
+    """``c`` with a bullet glyph's text made the plain bullet, before words are grouped:
+    a lone bullet is found (and put back on its line) by its text."""
     text = c["text"]
-    if text == _UNMAPPED_BULLET or (text.strip() and _DINGBAT_FONT.search(c.get("fontname", ""))):
+    if (
+        text == _UNMAPPED_BULLET
+        or (len(text) == 1 and text != BULLET and BULLET_GLYPHS.match(text))
+        or (text.strip() and _dingbat_font(c.get("fontname", "")))
+    ):
         return {**c, "text": BULLET}
     return c
 

@@ -19,6 +19,9 @@ BULLET = "•"
 # Bullet glyphs seen in Ofsted PDFs: geometric shapes and the Symbol/Wingdings
 # private-use code points (U+F06E, U+F0B7 ...), all mapped to one plain bullet.
 _PUA = re.compile("[\ue000-\uf8ff]")
+#: Glyphs read as a bullet: geometric shapes, arrows, and the private-use code points
+#: (U+F0B7 ...) that Symbol and Wingdings bullets come out as.
+BULLET_GLYPHS = re.compile("[◼■▪●◦‣⁃∙➢➤►▶\ue000-\uf8ff]")
 _TRANSLATE = str.maketrans(
     {
         "\u00a0": " ",
@@ -42,7 +45,7 @@ def clean_text(text: str) -> str:
     """Normalise characters without touching meaning: ligatures, odd spaces, PUA bullets."""
     text = unicodedata.normalize("NFC", text).translate(_TRANSLATE)
     text = _PUA.sub(BULLET, text)
-    text = re.sub(r"[◼■▪●◦‣⁃∙➢➤►▶]", BULLET, text)
+    text = BULLET_GLYPHS.sub(BULLET, text)
     return re.sub(r"[ \t]+", " ", text).strip()
 
 

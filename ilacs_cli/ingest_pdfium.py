@@ -436,6 +436,7 @@ def _page_chars(page: Any, textpage: Any, geo: _Geometry) -> list[dict[str, Any]
     runs: list[tuple[int, int]] = []  # (index of the first char, its text object)
     last_obj, last_x, last_y = 0, 0.0, 0.0
     gap_space = False  # PDFium put a space here (and dropped a real space after it)
+    fresh: tuple[int, Any] | None = None  # the glyph (and advance) the last char measured
     count = api.count_chars(tp)
     codes = _page_text(api, tp, count)
     for i in range(count):
@@ -463,20 +464,34 @@ def _page_chars(page: Any, textpage: Any, geo: _Geometry) -> list[dict[str, Any]
             runs.append((len(chars), obj))
             last_obj = obj
         elif x == last_x and y == last_y:
-            # one glyph that maps to several characters (a ligature "fi"): pdfminer
-            # gives it as one char whose text is the whole mapping
+            # one glyph that maps to several characters (a ligature "ff"): pdfminer
+            # gives it as one char whose text is the whole mapping, as wide as the
+            # glyph; the width found for its first character's code is not the glyph's
+            # (nor may it stand for that character elsewhere)
             chars[-1]["text"] += chr(code)
+            if fresh is not None:
+                glyphs.pop(fresh[0], None)
+                advances.pop(fresh[1], None)
+                fresh = None
+            if fast:
+                loose = raw.FS_RECTF()
+                raw.FPDFText_GetLooseCharBox(textpage, i, loose)
+                chars[-1]["x1"] = max(chars[-1]["x1"], loose.right + ce + shift_x)
             continue
         last_x = x
         last_y = y
+        fresh = None
         glyph = glyphs.get(code)
         if glyph is None:
             key = (style.font_id, code)
             advance = advances.get(key)
             if advance is None:
                 advance = advances[key] = _advance(textpage, i, style.font, code, x)
+                fresh = (code, key)
             width = advance * style.tf
             glyph = glyphs[code] = (chr(code) if code else "", width, a * width)
+            if fresh is None:
+                fresh = (code, None)
         text, width, dx = glyph
         if fast:
             # pdfminer's LTChar box: (0, descent, width, descent + Tf) under the matrix

@@ -240,3 +240,28 @@ def test_unreadable_stays_unreadable_when_pdfium_fails(tmp_path, monkeypatch):
     path.write_bytes(writer.tobytes())
     with pytest.raises(UnreadableDocument, match="no text layer"):
         load_pdfium(path)
+
+
+WORD_FIXTURE = SAMPLES.parent / "tests" / "fixtures" / "trafford-2022-word.pdf"
+
+
+def test_ligature_glyph_is_as_wide_as_its_glyph():
+    """One glyph that maps to several characters ("ff" in LibreOffice's Liberation fonts)
+    is two PDFium characters at one origin; its box was given the width of its first
+    character's code, leaving a gap that split the word ("Traff ord")."""
+    fast, slow = load_pdfium(WORD_FIXTURE), load(WORD_FIXTURE)
+    assert fast.engine == "pdfium"
+    assert fast.pages[0].lines[0].text == slow.pages[0].lines[0].text
+    assert fast.pages[0].lines[0].text == "Inspection of Trafford local authority children’s"
+    # a real "f" elsewhere keeps its own width: the measure was not cached for it
+    words = [w for ln in fast.lines for w in ln.text.split() if "ff" in w or "f" in w]
+    assert words == [w for ln in slow.lines for w in ln.text.split() if "ff" in w or "f" in w]
+
+
+def test_private_use_bullet_set_off_its_line_joins_it():
+    """A Symbol-font bullet (U+F0B7) sits 3.6 pt off its text's line in PDFium's boxes
+    (the fonts' descents differ): it was a line "•" of its own, above its item."""
+    fast = load_pdfium(WORD_FIXTURE)
+    texts = [ln.text for ln in fast.pages[1].lines]
+    assert "•" not in texts
+    assert any(t.startswith("• The quality of out-of-hours service provision") for t in texts)

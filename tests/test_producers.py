@@ -24,7 +24,7 @@ from ilacs_cli.ingest import load
 from ilacs_cli.ingest_pdfium import load_pdfium
 
 GOLDEN = ROOT / "tests" / "golden"
-WORD_FIXTURE = ROOT / "tests" / "fixtures" / "salford-2023-word.pdf"
+FIXTURES = ROOT / "tests" / "fixtures"
 
 
 def _essentials(report: dict) -> dict:
@@ -81,8 +81,21 @@ def test_word_automatic_numbering_via_libreoffice_reads_as_the_original():
     """Word's "List Number" printed by LibreOffice: the number is its own text object
     and a tab follows it, so "10." touches its text ("10.Decisions"); the old rules kept
     9 of the 63 findings."""
-    slow, fast = _both_engines(WORD_FIXTURE)
+    slow, fast = _both_engines(FIXTURES / "salford-2023-word.pdf")
     want = _original("salford-2023")
     assert _essentials(slow) == want
     assert _essentials(fast) == want
     assert [f["number"] for f in slow["findings"]] == list(range(1, 64))
+
+
+def test_word_loose_spacing_and_bold_table_column_reads_as_the_original():
+    """Trafford 2022 in Times, one and a half line spacing, a table style that sets the
+    first column in bold: the headline paragraph under the table sits at the table's own
+    line pitch (it was read as the last row's label, whose grade then went to the row
+    above), and the bold rows looked like section headings ("Overall effectiveness
+    Good"), so the summary was read as findings before the first section."""
+    slow, fast = _both_engines(FIXTURES / "trafford-2022-word.pdf")
+    want = _original("trafford-2022")
+    assert _essentials(slow) == want
+    assert _essentials(fast) == want
+    assert slow["warnings"] == []

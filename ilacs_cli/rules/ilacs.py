@@ -116,6 +116,8 @@ def parse_table(lines: list[Line], geometry: bool) -> tuple[list[Judgement], set
     prev: Line | None = None
     for ln in lines[start:]:
         label, grade = _split_label_grade(ln, grade_x, geometry)
+        if geometry and grade_x is not None and not grade and ln.x1 > grade_x + 4:
+            break  # a label never runs into the grade column: narrative after the table
         starts_row = bool(_ROW_START.match(label))
         if not starts_row and not grade:
             if not geometry or prev is None or not rows:
@@ -234,7 +236,10 @@ def extract_ilacs(ctx: Context, draft: Draft) -> None:
     sections = [
         i
         for i, b in enumerate(blocks)
-        if b.kind is BlockKind.HEADING and _SECTION_GRADE.search(b.text) and area_of(b.text)
+        if i > table_end
+        and b.kind is BlockKind.HEADING
+        and _SECTION_GRADE.search(b.text)
+        and area_of(b.text)
     ]
     first_section = sections[0] if sections else None
     # headline summary: paragraphs between the table and "What needs to improve"
