@@ -121,3 +121,146 @@ def test_lscb_review_from_text():
     assert all(a.area is Area.LSCB for a in r.improvement_areas)
     assert [(f.number, f.area) for f in r.findings] == [(3, Area.LSCB), (4, Area.LSCB)]
     assert [i.name for i in r.inspectors] == ["Jane Example"]
+
+
+# --------------------------------------------------------------------------- regressions
+# each class of problem seen in the archive, on text written here
+
+
+@pytest.mark.parametrize(
+    "sentence, grade, wording",
+    [
+        # a singular verb
+        ("Children’s services in Exampleshire requires improvement to be good", "ri", None),
+        ("The children’s service requires improvement.", "ri", "requires improvement"),
+        ("Children’s services in Exampleshire require improvement to be Good", "ri", None),
+        ("Children’s services in Exampleshire is inadequate", Grade.INADEQUATE, "inadequate"),
+        # re-inspection wording
+        ("Children’s services in Exampleshire are now good", Grade.GOOD, "good"),
+        ("Children’s services in Exampleshire are now judged to be good", Grade.GOOD, "good"),
+        (
+            "Children’s services in Exampleshire are no longer inadequate and now require "
+            "improvement to be good",
+            "ri",
+            "require improvement to be good",
+        ),
+        ("The overall judgement is that children’s services are now good", Grade.GOOD, "good"),
+        # the forms read before
+        ("The overall judgement is requires improvement.", "ri", "requires improvement"),
+        ("The overall judgement is good.", Grade.GOOD, "good"),
+    ],
+)
+def test_overall_sentence_singular_verb_and_reinspection_wording(sentence, grade, wording):
+    from ilacs_cli.rules.sif import overall_sentence
+
+    got = overall_sentence(sentence)
+    assert got is not None
+    want = Grade.REQUIRES_IMPROVEMENT if grade == "ri" else grade
+    assert got[0] is want
+    if wording:
+        assert got[1] == wording
+
+
+def test_overall_sentence_no_longer_inadequate_is_not_inadequate():
+    from ilacs_cli.rules.sif import overall_sentence
+
+    assert overall_sentence("Services in Exampleshire are no longer inadequate.") is None
+    assert overall_sentence("Children’s services in Exampleshire are no longer inadequate.") is None
+
+
+def test_heading_require_improvement_to_be_good_is_not_good():
+    from ilacs_cli.models import Judgement
+    from ilacs_cli.rules.context import Draft
+    from ilacs_cli.rules.sif import _check_heading_grade, heading_grade
+
+    heading = "Leadership, management and governance require improvement to be good"
+    assert heading_grade(heading) is Grade.REQUIRES_IMPROVEMENT
+    assert heading_grade("The graded judgement for adoption performance is good") is Grade.GOOD
+    listed = Judgement(
+        area=Area.LEADERSHIP_MANAGEMENT_GOVERNANCE,
+        label="Leadership, management and governance",
+        grade=Grade.REQUIRES_IMPROVEMENT,
+        grade_label="Requires improvement",
+    )
+    draft = Draft(judgements=[listed])
+    _check_heading_grade(draft, Area.LEADERSHIP_MANAGEMENT_GOVERNANCE, heading)
+    assert draft.warnings == []  # no false "heading says good" warning
+    _check_heading_grade(draft, Area.LEADERSHIP_MANAGEMENT_GOVERNANCE, "Leadership ... are good")
+    assert draft.warnings == [
+        "section heading 'Leadership ... are good' says good but the judgement list says "
+        "requires_improvement"
+    ]
+
+
+SIF_HEAD = """\
+{title_line}
+{dates_line}
+{overall}
+
+Summary of findings
+1. Leaders know their services well.
+
+Areas for improvement
+2. Improve the quality of plans.
+
+The inspection team
+Lead inspector: Jane Example HMI
+"""
+_TITLE_TEXT = (
+    "Re-inspection of services for children in need of help and protection, children looked "
+    "after and care leavers"
+)
+
+
+@pytest.mark.parametrize(
+    "title_line, dates_line, start, end",
+    [
+        # numeric dates
+        (
+            f"Exampleshire County Council\n{_TITLE_TEXT}",
+            "Inspection dates: 12/09/2016 to 06/10/2016",
+            dt.date(2016, 9, 12),
+            dt.date(2016, 10, 6),
+        ),
+        # each date with its year
+        (
+            f"Exampleshire County Council\n{_TITLE_TEXT}",
+            "Inspection dates: 2 June 2014 – 25 June 2014",
+            dt.date(2014, 6, 2),
+            dt.date(2014, 6, 25),
+        ),
+        # the publication date joined to the dates: never the end date
+        (
+            f"Exampleshire County Council\n{_TITLE_TEXT}",
+            "Inspection dates: 9 October to 2 November 2017 Report published: 21 December 2017",
+            dt.date(2017, 10, 9),
+            dt.date(2017, 11, 2),
+        ),
+        # the dates (and the authority) joined to the title
+        (
+            f"Exampleshire County Council {_TITLE_TEXT} Inspection dates: 9 October to 2 "
+            "November 2017",
+            "Report published: 21 December 2017",
+            dt.date(2017, 10, 9),
+            dt.date(2017, 11, 2),
+        ),
+        # the dates wrapped after the dash
+        (
+            f"Exampleshire County Council\n{_TITLE_TEXT}",
+            "Inspection dates: 2 June 2014 –\n25 June 2014",
+            dt.date(2014, 6, 2),
+            dt.date(2014, 6, 25),
+        ),
+    ],
+)
+def test_sif_dates_numeric_joined_or_wrapped(title_line, dates_line, start, end):
+    text = SIF_HEAD.format(
+        title_line=title_line,
+        dates_line=dates_line,
+        overall="Children’s services in Exampleshire requires improvement to be good",
+    )
+    r = extract("sif.txt", data=text.encode())
+    assert r.kind is Kind.SIF_INSPECTION
+    assert r.local_authority.name == "Exampleshire County Council"
+    assert (r.inspection.start, r.inspection.end) == (start, end)
+    assert r.overall_effectiveness is Grade.REQUIRES_IMPROVEMENT

@@ -153,3 +153,215 @@ def test_title_interleaved_with_the_address_block():
     assert r.letter_date == dt.date(2025, 3, 3)
     assert [i.name for i in r.inspectors] == ["Ann Example", "Bob Sample"]
     assert len(r.findings) == 2 and r.summary[0].startswith("Leaders have made steady progress")
+
+
+# --------------------------------------------------------------------------- regressions
+# each class of problem seen in the archive's letters, on a letter written here
+
+LETTER = """\
+Ofsted
+Piccadilly Gate
+Store Street
+{letter_date}
+
+Jane Doe
+Director of Children's Services
+Exampleshire County Council
+
+Dear Ms Doe
+
+Focused visit to Exampleshire County Council children's services
+
+{summarises} {inspectors}
+
+{focus}
+
+Headline findings
+
+Leaders have a clear understanding of the quality of practice for children in need.
+
+What needs to improve in this area of social work practice?
+
+- The quality of plans for children in need. (outcome 2, national framework)
+
+{main}
+
+Managers check that plans are reviewed in time, and inspectors were told that supervision is regular and helpful.
+
+Social workers know their children well.
+
+Ofsted will take the findings from this focused visit into account when planning the next inspection or visit.
+
+Yours sincerely
+
+Ann Example
+His Majesty's Inspector
+"""
+DEFAULTS = {
+    "letter_date": "3 March 2025",
+    "summarises": "This letter summarises the findings of the focused visit to Exampleshire County Council children's services on 4 and 5 February 2025.",
+    "inspectors": "His Majesty's Inspectors for this visit were Ann Example and Bob Sample.",
+    "focus": "Inspectors looked at the local authority's arrangements for children in need.",
+    "main": "Main findings",
+}
+
+
+def letter(**changes: str):
+    text = LETTER.format(**{**DEFAULTS, **changes})
+    return extract("letter.txt", data=text.encode())
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The visit was carried out by Ann Example and Bob Sample, Her Majesty's Inspectors.",
+        "The visit was carried out by Her Majesty's Inspectors (HMIs) Ann Example and Bob Sample.",
+        "The visit was conducted by Ann Example and Bob Sample, two of Her Majesty's Inspectors.",
+        "The inspectors were Ann Example, Her Majesty's Inspector, and Bob Sample, Senior Her Majesty's Inspector.",
+        "The inspectors were Ann Example (AI) and Bob Sample, Her Majesty's Inspector (HMI) Social Care.",
+        "The visit was carried out by Her Majesty's Inspector, Ann Example and Her Majesty's Inspector, Bob Sample.",
+        "The inspectors were Ann Example HMI and Bob Sample HMI.",
+    ],
+)
+def test_inspector_sentences_and_role_words_stuck_to_names(sentence):
+    r = letter(inspectors=sentence)
+    assert [(i.name, i.role) for i in r.inspectors] == [
+        ("Ann Example", "lead"),
+        ("Bob Sample", "inspector"),
+    ]
+
+
+def test_lead_inspector_field_holds_one_name():
+    r = letter(
+        inspectors="His Majesty's Inspectors for this visit were Rebecca Quested, His Majesty's Inspector, and Matthew Reed"
+    )
+    assert [i.name for i in r.inspectors] == ["Rebecca Quested", "Matthew Reed"]
+    assert r.inspectors[0].role == "lead"
+
+
+def test_names_run_on_into_the_next_sentence():
+    # a missing full stop: "... were Kendra Bell and Teresa Godfrey Inspectors looked at ..."
+    r = letter(
+        inspectors="His Majesty's Inspectors for this visit were Ann Example and Bob Sample Inspectors looked at the local authority's arrangements"
+    )
+    assert [i.name for i in r.inspectors] == ["Ann Example", "Bob Sample"]
+
+
+def test_loose_inspectors_pattern_never_takes_prose_as_names():
+    # no inspectors sentence in the opening: "inspectors were told ..." in the main findings
+    # is prose, not a list of names
+    r = letter(inspectors="")
+    assert r.inspectors == []
+    r = letter(inspectors="Inspectors for this visit were Ann Example and Bob Sample.")
+    assert [i.name for i in r.inspectors] == ["Ann Example", "Bob Sample"]
+
+
+def test_authority_named_as_a_trust():
+    r = letter(
+        summarises="This letter summarises the findings of the focused visit to Sandwell Children's Trust on 30 and 31 October 2024.",
+        letter_date="28 November 2024",
+    )
+    assert r.local_authority.name == "Exampleshire County Council"  # the title's name wins
+    text = LETTER.format(
+        **{
+            **DEFAULTS,
+            "letter_date": "28 November 2024",
+            "summarises": "This letter summarises the findings of the focused visit to Sandwell Children's Trust on 30 and 31 October 2024.",
+        }
+    )
+    text = text.replace("Focused visit to Exampleshire County Council children's services\n", "")
+    r = extract("letter.txt", data=text.encode())
+    assert r.local_authority.name == "Sandwell Children's Trust"
+    assert (r.inspection.start, r.inspection.end) == (dt.date(2024, 10, 30), dt.date(2024, 10, 31))
+
+
+def test_dates_before_the_authority_name():
+    text = LETTER.format(
+        **{
+            **DEFAULTS,
+            "summarises": "This letter summarises the findings of the focused visit on 4 and 5 February 2025 to Borsetshire County Council children's services.",
+        }
+    )
+    text = text.replace("Focused visit to Exampleshire County Council children's services\n", "")
+    r = extract("letter.txt", data=text.encode())
+    assert r.local_authority.name == "Borsetshire County Council"
+    assert (r.inspection.start, r.inspection.end) == (dt.date(2025, 2, 4), dt.date(2025, 2, 5))
+
+
+def test_visit_dates_without_a_year_take_the_letters():
+    r = letter(
+        summarises="This letter summarises the findings of the focused visit to Exampleshire County Council children's services on 4 and 5 February."
+    )
+    assert (r.inspection.start, r.inspection.end) == (dt.date(2025, 2, 4), dt.date(2025, 2, 5))
+    assert r.warnings == [
+        "visit dates printed without a year ('4 and 5 February'): the letter's year taken"
+    ]
+    # a December visit in a January letter is the year before
+    r = letter(
+        letter_date="20 January 2025",
+        summarises="This letter summarises the findings of the focused visit to Exampleshire County Council children's services on 10 and 11 December.",
+    )
+    assert (r.inspection.start, r.inspection.end) == (dt.date(2024, 12, 10), dt.date(2024, 12, 11))
+
+
+def test_letter_date_joined_to_the_address_block():
+    r = letter(letter_date="Manchester M1 2WD 3 March 2025")
+    assert r.letter_date == dt.date(2025, 3, 3)
+    text = LETTER.format(**DEFAULTS).replace(
+        "Store Street\n3 March 2025", "Store Street Manchester 3 March 2025 Jane Doe"
+    )
+    assert extract("letter.txt", data=text.encode()).letter_date == dt.date(2025, 3, 3)
+
+
+def test_visit_printed_across_a_year_is_read_plausibly():
+    r = letter(
+        summarises="This letter summarises the findings of the focused visit to Exampleshire County Council children's services on 24 October 2024 to 25 October 2025.",
+        letter_date="21 November 2024",
+    )
+    assert (r.inspection.start, r.inspection.end) == (dt.date(2024, 10, 24), dt.date(2024, 10, 25))
+    assert r.warnings == [
+        "visit dates printed as '24 October 2024 to 25 October 2025', a visit of 367 days; "
+        "read as 2024-10-24 to 2024-10-25"
+    ]
+
+
+def test_letter_dated_before_its_visit_is_read_plausibly():
+    r = letter(
+        letter_date="21 January 2024",
+        summarises="This letter summarises the findings of the focused visit to Exampleshire County Council children's services on 18 and 19 December 2024.",
+    )
+    assert r.letter_date == dt.date(2025, 1, 21)
+    assert r.id == "exampleshire-2024"
+    assert r.warnings == [
+        "letter dated 2024-01-21, before its visit (2024-12-18 to 2024-12-19); read as 2025-01-21"
+    ]
+
+
+def test_second_headline_findings_heading_is_main_findings():
+    r = letter(main="Headline findings")
+    assert len(r.summary) == 1
+    assert [f.text[:24] for f in r.findings] == [
+        "Managers check that plan",
+        "Social workers know thei",
+    ]
+    assert "no 'Main findings' section found" not in r.warnings
+
+
+def test_areas_for_improvement_in_2018_letters():
+    text = LETTER.format(**DEFAULTS).replace(
+        "What needs to improve in this area of social work practice?", "Areas for improvement"
+    )
+    r = extract("letter.txt", data=text.encode())
+    assert [a.text for a in r.improvement_areas] == [
+        "The quality of plans for children in need. (outcome 2, national framework)"
+    ]
+
+
+def test_focus_introducing_a_list_keeps_the_bullets():
+    r = letter(
+        focus="Inspectors looked at the local authority's arrangements for:\n- children in need\n- children subject to a child protection plan"
+    )
+    assert r.focus == (
+        "Inspectors looked at the local authority's arrangements for:\n"
+        "children in need\nchildren subject to a child protection plan"
+    )

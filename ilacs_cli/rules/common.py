@@ -41,9 +41,23 @@ SINGLE_DATE = re.compile(
 )
 
 
+_NUMERIC_DATE = re.compile(r"\b([0-3]?\d)/([01]?\d)/((?:19|20)\d\d)\b")
+_MONTH_NAMES = list(MONTHS)[:12]  # the full names, in order
+
+
+def _spell_numeric(m: re.Match[str]) -> str:
+    """'12/09/2016' (day first, as Ofsted prints) -> '12 september 2016'."""
+    month = int(m.group(2))
+    if not 1 <= month <= 12:
+        return m.group(0)
+    return f"{int(m.group(1))} {_MONTH_NAMES[month - 1]} {m.group(3)}"
+
+
 def parse_dates(text: str) -> list[dt.date]:
     """Every day named in a date phrase, with months and years carried back from later
-    tokens: "21 November to 2 December 2022" -> [2022-11-21, 2022-12-02]."""
+    tokens: "21 November to 2 December 2022" -> [2022-11-21, 2022-12-02]; numeric dates
+    are day first ("12/09/2016 to 06/10/2016")."""
+    text = _NUMERIC_DATE.sub(_spell_numeric, text)
     tokens = list(_DATE_TOKEN.finditer(text))
     days: list[tuple[int, int | None, int | None]] = []
     month: int | None = None

@@ -32,15 +32,28 @@ _GRADE = (
     r"(?P<grade>outstanding|good|requires? improvement(?:\s+to\s+be\s+good)?|inadequate|not judged)"
 )
 _TITLE = re.compile(
-    r"^(?:re-?\s?inspection|inspection) of services for children in need of help and\s+protection"
-    r"|^review of the effectiveness of the local safeguarding children board",
+    r"\b(?:re-?\s?inspection|inspection) of services for children in need of help and\s+"
+    r"protection|\breview of the effectiveness of the local safeguarding children board",
     re.IGNORECASE,
 )
-_DATES = re.compile(r"^inspection dates?\s*:?\s*(.*)$", re.IGNORECASE)
+# the dates field, even when the title runs into it or "Report published: ..." follows it
+_DATES = re.compile(
+    r"\binspection dates?\s*:?\s*(?=\d)(.*?)\s*(?=\breport published\b|\bpublished\b|"
+    r"\blead inspector\b|$)",
+    re.IGNORECASE,
+)
+_SERVICES = r"children[’']?s\s+services?"
 _OVERALL = re.compile(
-    r"(?:overall judgement is(?:\s+that\s+children[’']?s\s+services(?:\s+are|\s+is)?)?"
-    r"|children[’']?s\s+services\b[^.]{0,120}?\b(?:are|is))\s+" + _GRADE + r"\b"
-    r"|children[’']?s\s+services\b[^.]{0,120}?\b(?P<req>require improvement(?:\s+to\s+be\s+good)?)",
+    # "The overall judgement is good", "The overall judgement is that children's services
+    # require improvement", "... is that the children's services are now good"
+    r"overall judgement is(?:\s+that\s+(?:the\s+)?" + _SERVICES + r"(?:\s+(?:are|is))?"
+    r"(?:\s+now)?)?\s+" + _GRADE + r"\b"
+    # "Children's services in X are good", "... in X is inadequate", "... are now judged to be
+    # good" (a re-inspection), "... requires improvement to be good", "Children's service
+    # requires improvement"; never "are no longer inadequate"
+    r"|" + _SERVICES + r"\b[^.]{0,120}?\b(?:(?:are|is)(?:\s+now)?(?:\s+judged(?:\s+to\s+be)?)?"
+    r"\s+" + _GRADE.replace("grade", "grade2") + r"\b|(?:now\s+)?"
+    r"(?P<req>requires?\s+improvement(?:\s+to\s+be\s+good)?))",
     re.IGNORECASE,
 )
 _LSCB_GRADE = re.compile(
@@ -224,9 +237,9 @@ def extract_sif(ctx: Context, draft: Draft, *, lscb_only: bool = False) -> None:
         judgements, warnings = parse_judgement_list(first_lines)
         draft.warnings.extend(warnings)
         head_text = " ".join(b.text for b in page1)
-        m = _OVERALL.search(head_text)
-        if m:
-            grade, label = _grade_of(m.group("grade") or m.group("req"))
+        found = overall_sentence(head_text)
+        if found:
+            grade, label = found
             draft.overall = grade
             judgements.insert(
                 0,
@@ -257,6 +270,15 @@ def extract_sif(ctx: Context, draft: Draft, *, lscb_only: bool = False) -> None:
                     draft.summary.append(b.body())
 
 
+def overall_sentence(text: str) -> tuple[Grade | None, str | None] | None:
+    """The overall judgement a SIF report states in a sentence on page 1, as (grade,
+    wording), or None."""
+    m = _OVERALL.search(text)
+    if not m:
+        return None
+    return _grade_of(m.group("grade") or m.group("grade2") or m.group("req"))
+
+
 def extract_lscb_review(ctx: Context, draft: Draft) -> None:
     extract_sif(ctx, draft, lscb_only=True)
 
@@ -264,13 +286,23 @@ def extract_lscb_review(ctx: Context, draft: Draft) -> None:
 def _head(ctx: Context, draft: Draft) -> None:
     blocks = ctx.blocks
     for i, b in enumerate(blocks[:30]):
-        if _TITLE.match(b.text) and draft.local_authority is None:
+        title = _TITLE.search(b.text)
+        if title and draft.local_authority is None:
+            # the authority over the title, or printed on the title's first line
+            joined = b.text[: title.start()].strip(" –-")
             earlier = [x.text.strip() for x in blocks[:i] if x.text.strip()]
-            if earlier:
+            if joined:
+                draft.local_authority = joined
+            elif earlier:
                 draft.local_authority = re.sub(r"\s*[–-]\s*$", "", earlier[-1])
-        m = _DATES.match(b.text)
+        m = _DATES.search(b.text)
         if m and draft.start is None:
-            draft.start, draft.end = date_span(m.group(1))
+            dates = m.group(1)
+            if re.search(r"(?:[–-]|\bto|\band)$", dates) and i + 1 < len(blocks):
+                dates += " " + blocks[i + 1].text  # "2 June 2014 –" / "25 June 2014"
+            # the publication date that may follow on the line is never the end date
+            dates = re.split(r"\b(?:report )?published\b", dates, flags=re.IGNORECASE)[0]
+            draft.start, draft.end = date_span(dates)
     names: list[str] = []
     lead: str | None = None
     for b in blocks:
@@ -318,6 +350,19 @@ def _section_heading(b: Block) -> tuple[Area, str] | None:
     return area, _heading_label(b.text)
 
 
+_HEADING_GRADE = re.compile(
+    r"\b(requires?\s+improvement(?:\s+to\s+be\s+good)?|outstanding|good|inadequate)\b",
+    re.IGNORECASE,
+)
+
+
+def heading_grade(text: str) -> Grade | None:
+    """The grade a section heading states: the first grade phrase, read whole, so "...
+    require improvement to be good" is requires_improvement, never good."""
+    m = _HEADING_GRADE.search(re.sub(r"\s+", " ", text))
+    return parse_grade(m.group(1)) if m else None
+
+
 def _heading_label(text: str) -> str:
     """The heading without a grade cell that was set inside its wrapped lines:
     "The experiences and progress of children Requires improvement who need help and
@@ -360,6 +405,8 @@ def _body(ctx: Context, draft: Draft, lscb_only: bool) -> None:
         # topic sub-heading ("Leadership, management and governance require improvement")
         in_part = walk.mode in ("summary", "priority", "improve")
         section = None if in_part and b.kind is not BlockKind.HEADING else _section_heading(b)
+        if section is not None:
+            _check_heading_grade(draft, section[0], b.text)
         if b.kind is BlockKind.HEADING or section is not None or _is_subheading(b):
             _turn(walk, b, section)
             item = None
@@ -429,6 +476,21 @@ def _body(ctx: Context, draft: Draft, lscb_only: bool) -> None:
         and not lscb_only
     ):
         draft.warnings.append("no 'Areas for improvement' or 'Recommendations' found")
+
+
+def _check_heading_grade(draft: Draft, area: Area, text: str) -> None:
+    """A warning when a section heading's grade disagrees with the judgement list's."""
+    listed = next((j for j in draft.judgements if j.area is area), None)
+    said = heading_grade(text)
+    if listed is None or listed.grade is None or said is None or said is listed.grade:
+        return
+    heading = re.sub(r"\s+", " ", text).strip()
+    warning = (
+        f"section heading {heading!r} says {said.value} but the judgement list says "
+        f"{listed.grade.value}"
+    )
+    if warning not in draft.warnings:
+        draft.warnings.append(warning)
 
 
 def _turn(walk: _Walk, b: Block, section: tuple[Area, str] | None) -> None:
