@@ -16,6 +16,7 @@ from .rules.ilacs import extract_ilacs
 from .rules.older import extract_older
 from .rules.sif import extract_lscb_review, extract_sif
 from .rules.visits import extract_visit
+from .themes import annotate
 
 _RULES = {
     Kind.ILACS_INSPECTION: extract_ilacs,
@@ -58,7 +59,7 @@ def _report(doc: Document, kind: Kind, draft: Draft) -> Report:
     if year_date is None:
         draft.warnings.append("no inspection or letter date found")
     report_id = f"{slug}-{year_date.year}" if year_date else slug
-    return Report(
+    report = Report(
         id=report_id,
         kind=kind,
         local_authority=LocalAuthority(name=name, slug=slug),
@@ -83,3 +84,4 @@ def _report(doc: Document, kind: Kind, draft: Draft) -> Report:
         ),
         warnings=draft.warnings,
     )
+    return annotate(report)  # the themes of each improvement area and of the focus

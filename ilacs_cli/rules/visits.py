@@ -116,7 +116,9 @@ def extract_visit(ctx: Context, draft: Draft) -> None:
     end = next((i for i, b in enumerate(blocks) if _END.match(b.text)), len(blocks))
     first_section = sections[0][0] if sections else end
     focus = [
-        b.text for b in blocks[:first_section] if b.kind is BlockKind.PARA and _FOCUS.match(b.text)
+        _with_list(blocks, i)
+        for i, b in enumerate(blocks[:first_section])
+        if b.kind is BlockKind.PARA and _FOCUS.match(b.text)
     ]
     # the paragraph about the authority's arrangements, not "Inspectors looked at a range
     # of evidence" when a letter has both
@@ -152,3 +154,17 @@ def extract_visit(ctx: Context, draft: Draft) -> None:
                 )
     if not any(name == "main" for _, name in sections):
         draft.warnings.append("no 'Main findings' section found")
+
+
+def _with_list(blocks: list[Block], i: int) -> str:
+    """A paragraph, with the bullets that follow it when it introduces them ("with a
+    particular focus on:")."""
+    text = blocks[i].text
+    if not text.rstrip().endswith(":"):
+        return text
+    items = []
+    for b in blocks[i + 1 :]:
+        if b.kind is not BlockKind.BULLET:
+            break
+        items.append(b.body().rstrip(" ;."))
+    return f"{text} {'; '.join(items)}." if items else text
