@@ -546,5 +546,10 @@ def schema() -> None:
     sys.stdout.write(json.dumps(Report.model_json_schema(), indent=2) + "\n")
 
 
+from .cli_search import register as _register_search  # noqa: E402
+
+_register_search(app)
+
+
 def main() -> None:
     app()

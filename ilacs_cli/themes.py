@@ -43,14 +43,20 @@ from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import datetime as dt
+
+    from .library import Library
     from .models import Report, ThemeHit
+    from .vocabulary import Kind
 
 __all__ = [
     "THEMES",
     "THEME_BY_NAME",
     "Theme",
     "annotate",
+    "count_themes",
     "focus_text",
+    "reports_in",
     "theme_names",
     "themes_of",
 ]
@@ -754,4 +760,36 @@ def count_themes(
                 row = out.counts.setdefault(hit.name, {})
                 row[column] = row.get(column, 0) + 1
     out.columns = sorted(seen, key=lambda c: (c == "unknown", c))
+    return out
+
+
+def _region_key(region: str | None) -> str | None:
+    return region.strip().lower().replace(" ", "-") if region else None
+
+
+def reports_in(
+    library: Library,
+    *,
+    authority: str | None = None,
+    region: str | None = None,
+    kind: Kind | str | None = None,
+    since: str | dt.date | None = None,
+    until: str | dt.date | None = None,
+) -> list[Report]:
+    """The library's reports that pass the filters (as ``ilacs search`` reads them: a slug
+    or name, a region, a kind, ``since`` / ``until`` as ``2023``, ``2023-06`` or a date)."""
+    from .search import _day
+
+    start, stop = _day(since, end=False), _day(until, end=True)
+    out = []
+    for entry in library.entries(authority=authority, kind=kind):
+        day = entry.date.isoformat() if entry.date else None
+        if (start and (day is None or day < start)) or (stop and (day is None or day > stop)):
+            continue
+        report = library.get(entry.id)
+        if region and _region_key(getattr(report.local_authority, "region", None)) != _region_key(
+            region
+        ):
+            continue
+        out.append(report)
     return out
