@@ -262,7 +262,7 @@ THEMES: tuple[Theme, ...] = (
             r"child(ren)? (who are )?looked-after",
             r"looked-after",
             r"(in|into|entering|enter|entry to|entry into|came into|come into|coming into) care",
-            r"cared-for",
+            r"cared-for (children|young people)",
             r"care plan(s|ning)?",
             r"independent reviewing officers?",
             r"reviewing officers?",

@@ -118,7 +118,8 @@ def extract_visit(ctx: Context, draft: Draft) -> None:
     focus = [
         _with_list(blocks, i)
         for i, b in enumerate(blocks[:first_section])
-        if b.kind is BlockKind.PARA and _FOCUS.match(b.text)
+        # a paragraph that ends "with a particular focus on:" can read as a heading
+        if b.kind in (BlockKind.PARA, BlockKind.HEADING) and _FOCUS.match(b.text)
     ]
     # the paragraph about the authority's arrangements, not "Inspectors looked at a range
     # of evidence" when a letter has both
