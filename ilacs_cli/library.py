@@ -109,7 +109,8 @@ MIGRATIONS: list[str] = [
     );
     INSERT INTO passages (report_id, slug, authority, kind, date, part, item, number, area,
                           section, pages, priority, region, text)
-    SELECT r.id, r.slug, r.authority, r.kind, COALESCE(r."end", r.start, r.letter_date), 'findings', j.key + 1, json_extract(j.value, '$.number'),
+    SELECT r.id, r.slug, r.authority, r.kind, COALESCE(r."end", r.start, r.letter_date),
+           'findings', j.key + 1, json_extract(j.value, '$.number'),
            json_extract(j.value, '$.area'), json_extract(j.value, '$.section'),
            COALESCE(json_extract(j.value, '$.pages'), '[]'), 0,
            json_extract(r.json, '$.local_authority.region'),
@@ -117,20 +118,23 @@ MIGRATIONS: list[str] = [
     FROM reports r, json_each(r.json, '$.findings') j ORDER BY r.id, j.key;
     INSERT INTO passages (report_id, slug, authority, kind, date, part, item, number, area,
                           section, pages, priority, region, text)
-    SELECT r.id, r.slug, r.authority, r.kind, COALESCE(r."end", r.start, r.letter_date), 'improvement_areas', j.key + 1, NULL, json_extract(j.value, '$.area'),
+    SELECT r.id, r.slug, r.authority, r.kind, COALESCE(r."end", r.start, r.letter_date),
+           'improvement_areas', j.key + 1, NULL, json_extract(j.value, '$.area'),
            NULL, '[]', COALESCE(json_extract(j.value, '$.priority'), 0),
            json_extract(r.json, '$.local_authority.region'),
            replace(replace(json_extract(j.value, '$.text'), char(1), ' '), char(2), ' ')
     FROM reports r, json_each(r.json, '$.improvement_areas') j ORDER BY r.id, j.key;
     INSERT INTO passages (report_id, slug, authority, kind, date, part, item, number, area,
                           section, pages, priority, region, text)
-    SELECT r.id, r.slug, r.authority, r.kind, COALESCE(r."end", r.start, r.letter_date), 'summary', j.key + 1, NULL, NULL, NULL, '[]', 0,
+    SELECT r.id, r.slug, r.authority, r.kind, COALESCE(r."end", r.start, r.letter_date),
+           'summary', j.key + 1, NULL, NULL, NULL, '[]', 0,
            json_extract(r.json, '$.local_authority.region'),
            replace(replace(j.value, char(1), ' '), char(2), ' ')
     FROM reports r, json_each(r.json, '$.summary') j ORDER BY r.id, j.key;
     INSERT INTO passages (report_id, slug, authority, kind, date, part, item, number, area,
                           section, pages, priority, region, text)
-    SELECT r.id, r.slug, r.authority, r.kind, COALESCE(r."end", r.start, r.letter_date), 'focus', NULL, NULL, NULL, NULL, '[]', 0,
+    SELECT r.id, r.slug, r.authority, r.kind, COALESCE(r."end", r.start, r.letter_date),
+           'focus', NULL, NULL, NULL, NULL, '[]', 0,
            json_extract(r.json, '$.local_authority.region'),
            replace(replace(json_extract(r.json, '$.focus'), char(1), ' '), char(2), ' ')
     FROM reports r WHERE json_extract(r.json, '$.focus') IS NOT NULL ORDER BY r.id;

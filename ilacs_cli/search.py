@@ -100,7 +100,17 @@ def passages_of(report: Report) -> Iterator[tuple[Any, ...]]:
         yield (Part.FINDINGS.value, i, f.number, area, f.section, pages, 0, region, f.text)
     for i, ia in enumerate(report.improvement_areas, start=1):
         area = ia.area.value if ia.area else None
-        yield (Part.IMPROVEMENT_AREAS.value, i, None, area, None, "[]", int(ia.priority), region, ia.text)
+        yield (
+            Part.IMPROVEMENT_AREAS.value,
+            i,
+            None,
+            area,
+            None,
+            "[]",
+            int(ia.priority),
+            region,
+            ia.text,
+        )
     for i, para in enumerate(report.summary, start=1):
         yield (Part.SUMMARY.value, i, None, None, None, "[]", 0, region, para)
     if report.focus:
@@ -160,7 +170,9 @@ def to_fts(query: str) -> str:
         elif c == '"':
             end = query.find('"', i + 1)
             if end < 0:
-                raise SearchQueryError("unbalanced double quote (a phrase is written \"like this\")", query)
+                raise SearchQueryError(
+                    'unbalanced double quote (a phrase is written "like this")', query
+                )
             star = end + 1 < n and query[end + 1] == "*"
             out.append(query[i : end + 1] + ("*" if star else ""))
             i = end + 1 + star
@@ -197,7 +209,11 @@ def _word(word: str, query: str) -> str:
 
 def _fts_reason(exc: sqlite3.OperationalError) -> str | None:
     text = str(exc)
-    if not text.startswith("fts5:") and "syntax error" not in text and "malformed MATCH" not in text:
+    if (
+        not text.startswith("fts5:")
+        and "syntax error" not in text
+        and "malformed MATCH" not in text
+    ):
         return None
     reason = text.removeprefix("fts5: ").replace('near ""', "at the end of the query")
     if "syntax error" in reason:
@@ -219,7 +235,9 @@ class SearchHit(_Model):
     authority: str
     slug: str
     region: str | None = None
-    date: dt.date | None = Field(description="The inspection's last day, else its first, else the letter's date.")
+    date: dt.date | None = Field(
+        description="The inspection's last day, else its first, else the letter's date."
+    )
     kind: Kind
     part: Part = Field(description="Which list of the report it is in.")
     item: int | None = Field(
@@ -288,11 +306,13 @@ def _day(value: str | dt.date | None, end: bool) -> str | None:
     raise UsageError(f"not a date: {value!r} (write 2023, 2023-06 or 2023-06-30)")
 
 
-_PART_ORDER = "CASE p.part WHEN 'focus' THEN 0 WHEN 'summary' THEN 1 WHEN 'improvement_areas' THEN 2 ELSE 3 END"
+_PART_ORDER = (
+    "CASE part WHEN 'focus' THEN 0 WHEN 'summary' THEN 1 WHEN 'improvement_areas' THEN 2 ELSE 3 END"
+)
 _ORDER = {
-    Sort.RANK: "score DESC, p.slug, p.date, p.id",
-    Sort.DATE: f"p.date DESC, p.slug, {_PART_ORDER}, p.item",
-    Sort.AUTHORITY: f"p.slug, p.date, p.report_id, {_PART_ORDER}, p.item",
+    Sort.RANK: "score DESC, slug, date, id",
+    Sort.DATE: f"date DESC, slug, {_PART_ORDER}, item",
+    Sort.AUTHORITY: f"slug, date, report_id, {_PART_ORDER}, item",
 }
 
 
@@ -345,31 +365,33 @@ def search(
         chosen = [Part(p).value for p in parts]
         where.append(f"p.part IN ({', '.join('?' * len(chosen))})")
         params += chosen
-    joined = (
-        "FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid WHERE "
-        + " AND ".join(where)
+    joined = "FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid WHERE " + " AND ".join(
+        where
     )
     order = _ORDER[Sort(sort)]
-    # two steps: rank and filter every match, then mark up only the ones returned
+    # two steps: rank and filter every match on narrow rows, then read and mark up only
+    # the passages returned
     sql = (
-        f"SELECT p.*, -bm25(passages_fts) AS score {joined} ORDER BY {order}"
+        "SELECT id, score, count(*) OVER () AS total FROM (SELECT p.id, p.report_id, p.slug, "
+        "p.date, p.part, p.item, -bm25(passages_fts) AS score "
+        f"{joined}) ORDER BY {order}"
     )
     if limit:
         sql += f" LIMIT {int(limit)}"
-    marks = (
-        "SELECT rowid, highlight(passages_fts, 0, char(1), char(2)) AS marked, "
+    details = (
+        "SELECT p.*, highlight(passages_fts, 0, char(1), char(2)) AS marked, "
         f"snippet(passages_fts, 0, char(1), char(2), '…', {int(snippet_tokens)}) AS snip "
-        "FROM passages_fts WHERE passages_fts MATCH ? AND rowid = ?"
+        "FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid "
+        "WHERE passages_fts MATCH ? AND passages_fts.rowid IN (SELECT value FROM json_each(?))"
     )
 
-    def run(conn: sqlite3.Connection) -> tuple[int, list[tuple[sqlite3.Row, sqlite3.Row]]]:
+    def run(conn: sqlite3.Connection) -> tuple[int, list[tuple[sqlite3.Row, float]]]:
         try:
-            rows = conn.execute(sql, params).fetchall()
-            total = len(rows)
-            if limit and total >= limit:
-                total = conn.execute(f"SELECT count(*) {joined}", params).fetchone()[0]
-            marked = [conn.execute(marks, (fts, row["id"])).fetchone() for row in rows]
-            return total, list(zip(rows, marked, strict=True))
+            ranked = conn.execute(sql, params).fetchall()
+            total = ranked[0]["total"] if ranked else 0
+            ids = json.dumps([row["id"] for row in ranked])
+            rows = {row["id"]: row for row in conn.execute(details, (fts, ids))}
+            return total, [(rows[r["id"]], r["score"]) for r in ranked]
         except sqlite3.OperationalError as exc:
             reason = _fts_reason(exc)
             if reason is None:
@@ -377,12 +399,14 @@ def search(
             raise SearchQueryError(f"not a valid search: {reason}", query) from None
 
     total, rows = library._read(run)
-    return SearchResult(query=query, fts_query=fts, total=total, hits=[_hit(r, m) for r, m in rows])
+    return SearchResult(
+        query=query, fts_query=fts, total=total, hits=[_hit(r, score) for r, score in rows]
+    )
 
 
-def _hit(row: sqlite3.Row, marked: sqlite3.Row) -> SearchHit:
-    text, marks = _unmark(marked["marked"])
-    snip, snip_marks = _unmark(marked["snip"])
+def _hit(row: sqlite3.Row, score: float) -> SearchHit:
+    text, marks = _unmark(row["marked"])
+    snip, snip_marks = _unmark(row["snip"])
     return SearchHit(
         id=row["report_id"],
         authority=row["authority"],
@@ -402,5 +426,5 @@ def _hit(row: sqlite3.Row, marked: sqlite3.Row) -> SearchHit:
         matches=[text[a:b] for a, b in marks],
         snippet=snip,
         snippet_marks=snip_marks,
-        score=round(float(row["score"]), 4),
+        score=round(float(score), 4),
     )

@@ -429,7 +429,8 @@ THEMES: tuple[Theme, ...] = (
             r"professional development",
             r"social work academy",
             r"(sufficiently |appropriately |suitably )(skilled|experienced|trained)",
-            r"(skilled|experienced|qualified) (social workers|staff|practitioners|managers|workforce)",
+            r"(skilled|experienced|qualified) "
+            r"(social workers|staff|practitioners|managers|workforce)",
             r"(social workers?|staff|practitioners|managers)'? (skills|experience|expertise)",
             r"sufficiency of (\w+ ){0,2}(workers|staff|social workers|managers)",
             r"(workforce|staff|staffing|social work|frontline) sufficiency",
