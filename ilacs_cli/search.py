@@ -341,6 +341,8 @@ def search(
     from .library import _slug
 
     fts = to_fts(query)
+    if authority and not library.entries(authority=authority):
+        library.history(authority)  # raises NotInLibrary, suggesting close names
     where = ["passages_fts MATCH ?"]
     params: list[Any] = [fts]
     if authority:
@@ -386,6 +388,7 @@ def search(
     )
 
     def run(conn: sqlite3.Connection) -> tuple[int, list[tuple[sqlite3.Row, float]]]:
+        conn.execute("BEGIN")  # both steps read one snapshot, whatever writers do meanwhile
         try:
             ranked = conn.execute(sql, params).fetchall()
             total = ranked[0]["total"] if ranked else 0
@@ -397,6 +400,8 @@ def search(
             if reason is None:
                 raise
             raise SearchQueryError(f"not a valid search: {reason}", query) from None
+        finally:
+            conn.execute("COMMIT")
 
     total, rows = library._read(run)
     return SearchResult(

@@ -782,6 +782,8 @@ def reports_in(
     from .search import _day
 
     start, stop = _day(since, end=False), _day(until, end=True)
+    if authority and not library.entries(authority=authority):
+        library.history(authority)  # raises NotInLibrary, suggesting close names
     out = []
     for entry in library.entries(authority=authority, kind=kind):
         day = entry.date.isoformat() if entry.date else None

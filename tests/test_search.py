@@ -179,6 +179,20 @@ def test_filters(lib, ilacs, visit, trafford):
     assert care and all(h.area is Area.CARE_LEAVERS and h.part is Part.FINDINGS for h in care)
 
 
+def test_an_authority_not_in_the_library_is_exit_4_with_suggestions(lib):
+    from ilacs_cli.errors import NotInLibrary
+
+    with pytest.raises(NotInLibrary) as err:
+        search(lib, "children", authority="salfrod")
+    assert err.value.reason == (
+        "no reports on this authority in the library; did you mean salford? "
+        "(`ilacs list` shows what it holds)"
+    )
+    result = invoke(lib, "children", "--authority", "salfrod")
+    assert result.exit_code == 4
+    assert result.stderr == f"Error: salfrod: {err.value.reason}\n"
+
+
 def test_region_comes_from_the_authority_register_when_it_knows_it(tmp_path, ilacs, trafford):
     with Library(tmp_path / "regions.sqlite3") as lib:
         lib.save(with_region(ilacs, "North West", "nw-1"))

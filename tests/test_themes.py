@@ -314,5 +314,7 @@ def test_ilacs_themes_command(tmp_path, three):
     table = runner.invoke(app, args, env={"COLUMNS": "120"}).stdout
     assert "Themes of improvement areas and focus, by year" in table
     assert re.search(r"care leavers and their accommodation\s+│\s+1 │\s+1 │\s+2", table)
-    empty = runner.invoke(app, [*args, "--authority", "nowhere"])
+    empty = runner.invoke(app, [*args, "--since", "2030"])
     assert empty.exit_code == 0 and empty.stderr.startswith("no report matches")
+    unknown = runner.invoke(app, [*args, "--authority", "kentt"])
+    assert unknown.exit_code == 4 and "did you mean kent?" in unknown.stderr
