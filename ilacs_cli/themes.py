@@ -484,6 +484,7 @@ THEMES: tuple[Theme, ...] = (
             r"data",
             r"learning from (audits?|practice reviews?|reviews?|complaints)",
         ),
+        unless=(r"audit trails?",),
     ),
     Theme(
         "partnership_working",
@@ -502,7 +503,9 @@ THEMES: tuple[Theme, ...] = (
             r"work(ing)? jointly",
             r"police",
             r"health (partners?|colleagues|professionals|services|visitors?|agencies)",
-            r"schools?",
+            r"schools",
+            r"(with|and|by|from) (the )?(child's |children's )?school",
+            r"education (partners|settings|providers)",
             r"information sharing",
             r"safeguarding children (board|partnership)",
         ),
