@@ -268,18 +268,15 @@ class SearchResult(_Model):
 
 
 def _unmark(marked: str) -> tuple[str, list[tuple[int, int]]]:
+    """Text marked with _OPEN ... _CLOSE as plain text and the marks' offsets."""
     out: list[str] = []
     spans: list[tuple[int, int]] = []
-    start = 0
     length = 0
-    for ch in marked:
-        if ch == _OPEN:
-            start = length
-        elif ch == _CLOSE:
-            spans.append((start, length))
-        else:
-            out.append(ch)
-            length += 1
+    for i, piece in enumerate(re.split("[\x01\x02]", marked)):
+        if i % 2 == 1:  # between an open and its close
+            spans.append((length, length + len(piece)))
+        out.append(piece)
+        length += len(piece)
     return "".join(out), spans
 
 
@@ -329,7 +326,7 @@ def search(
     parts: Sequence[Part | str] | None = None,
     limit: int | None = 50,
     sort: Sort | str = Sort.RANK,
-    snippet_tokens: int = 32,
+    snippet_tokens: int = 32,  # words in a hit's snippet
 ) -> SearchResult:
     """The passages of the library's reports that match ``query``, best first (or by date
     or authority), at most ``limit`` of them (None or 0: all), with the total that match.
@@ -378,11 +375,17 @@ def search(
         "p.date, p.part, p.item, -bm25(passages_fts) AS score "
         f"{joined}) ORDER BY {order}"
     )
+    if len(where) == 1 and Sort(sort) is Sort.RANK:
+        # no filter: rank in the index alone, without reading the passages (ties by rowid)
+        sql = (
+            "SELECT id, score, count(*) OVER () AS total FROM (SELECT rowid AS id, "
+            "-bm25(passages_fts) AS score FROM passages_fts WHERE passages_fts MATCH ?) "
+            "ORDER BY score DESC, id"
+        )
     if limit:
         sql += f" LIMIT {int(limit)}"
     details = (
-        "SELECT p.*, highlight(passages_fts, 0, char(1), char(2)) AS marked, "
-        f"snippet(passages_fts, 0, char(1), char(2), '…', {int(snippet_tokens)}) AS snip "
+        "SELECT p.*, highlight(passages_fts, 0, char(1), char(2)) AS marked "
         "FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid "
         "WHERE passages_fts MATCH ? AND passages_fts.rowid IN (SELECT value FROM json_each(?))"
     )
@@ -405,13 +408,55 @@ def search(
 
     total, rows = library._read(run)
     return SearchResult(
-        query=query, fts_query=fts, total=total, hits=[_hit(r, score) for r, score in rows]
+        query=query,
+        fts_query=fts,
+        total=total,
+        hits=[_hit(r, score, snippet_tokens) for r, score in rows],
     )
 
 
-def _hit(row: sqlite3.Row, score: float) -> SearchHit:
+_WORD = re.compile(r"\S+")
+
+
+def snippet(
+    text: str, marks: list[tuple[int, int]], words: int = 32
+) -> tuple[str, list[tuple[int, int]]]:
+    """The ``words``-word window of ``text`` holding the most marks (the earliest such),
+    with "…" where it cuts the text, and the marks as offsets in it."""
+    spans = [m.span() for m in _WORD.finditer(text)]
+    if len(spans) <= words:
+        return text, list(marks)
+    starts = [a for a, _ in marks]
+    best, best_count = 0, -1
+    j = k = 0  # marks before the window, marks starting before its end
+    for first in range(len(spans) - words + 1):
+        lo, hi = spans[first][0], spans[first + words - 1][1]
+        while j < len(starts) and starts[j] < lo:
+            j += 1
+        while k < len(starts) and starts[k] < hi:
+            k += 1
+        if k - j > best_count:
+            best, best_count = first, k - j
+    # then give the matches some words of context before them, keeping them all in
+    lo, hi = spans[best][0], spans[best + words - 1][1]
+    inside_words = [
+        i for i, (a, b) in enumerate(spans) if lo <= a < hi and any(a <= m < b for m in starts)
+    ]
+    if inside_words:
+        first_word, last_word = inside_words[0], inside_words[-1]
+        best = max(0, min(first_word - words // 4, len(spans) - words))
+        best = max(best, last_word - words + 1)
+    lo, hi = spans[best][0], spans[best + words - 1][1]
+    head = "…" if best > 0 else ""
+    tail = "…" if best + words < len(spans) else ""
+    shift = lo - len(head)
+    inside = [(a - shift, min(b, hi) - shift) for a, b in marks if lo <= a < hi]
+    return head + text[lo:hi] + tail, inside
+
+
+def _hit(row: sqlite3.Row, score: float, snippet_words: int) -> SearchHit:
     text, marks = _unmark(row["marked"])
-    snip, snip_marks = _unmark(row["snip"])
+    snip, snip_marks = snippet(text, marks, snippet_words)
     return SearchHit(
         id=row["report_id"],
         authority=row["authority"],

@@ -507,3 +507,24 @@ def test_search_needs_no_typer_or_rich():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "False", out.stderr
+
+
+@pytest.mark.parametrize(
+    ("words", "want"),
+    [
+        (["w50", "w52"], "…w48 w49 w50 w51 w52 w53 w54 w55 w56 w57…"),
+        (["w0"], "w0 w1 w2 w3 w4 w5 w6 w7 w8 w9…"),
+        (["w99"], "…w90 w91 w92 w93 w94 w95 w96 w97 w98 w99"),
+        (["w10", "w30"], "…w8 w9 w10 w11 w12 w13 w14 w15 w16 w17…"),
+    ],
+)
+def test_snippet_keeps_the_most_matches_with_some_words_before_them(words, want):
+    from ilacs_cli.search import snippet
+
+    text = " ".join(f"w{i}" for i in range(100))
+    marks = [(m.start(), m.end()) for w in words for m in re.finditer(rf"\b{w}\b", text)]
+    got, got_marks = snippet(text, marks, 10)
+    assert got == want
+    shown = got.strip("…").split()
+    assert [got[a:b] for a, b in got_marks] == [w for w in words if w in shown]
+    assert snippet("short text", [(0, 5)], 10) == ("short text", [(0, 5)])
