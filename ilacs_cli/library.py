@@ -105,7 +105,8 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX passages_report ON passages (report_id);
     CREATE VIRTUAL TABLE passages_fts USING fts5(
-        text, content='passages', content_rowid='id', tokenize='porter unicode61'
+        text, content='passages', content_rowid='id', tokenize='porter unicode61',
+        prefix='2 3 4'
     );
     INSERT INTO passages (report_id, slug, authority, kind, date, part, item, number, area,
                           section, pages, priority, region, text)
