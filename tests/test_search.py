@@ -528,3 +528,16 @@ def test_snippet_keeps_the_most_matches_with_some_words_before_them(words, want)
     shown = got.strip("…").split()
     assert [got[a:b] for a, b in got_marks] == [w for w in words if w in shown]
     assert snippet("short text", [(0, 5)], 10) == ("short text", [(0, 5)])
+
+
+def test_every_part_and_sort_has_its_entry():
+    from ilacs_cli import cli_search
+    from ilacs_cli import search as search_module
+    from ilacs_cli.themes import GROUPINGS, PARTS
+
+    assert set(cli_search.WHERE_LABELS) == {p.value for p in Part}
+    assert {p.value for p in cli_search.PartName} == {p.value for p in Part}
+    assert set(search_module._ORDER) == set(search_module.Sort)
+    assert {s.value for s in cli_search.SortName} == {s.value for s in search_module.Sort}
+    assert {g.value for g in cli_search.GroupName} == set(GROUPINGS)
+    assert {p.value for p in cli_search.ThemePart} == set(PARTS)
