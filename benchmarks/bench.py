@@ -11,8 +11,11 @@ targets are printed beside the ratios.
   5. ``ilacs --help`` start-up against a bare ``python -c pass``
   6. peak RSS of one worker over the whole corpus, first file to last
   7. ``--engine pdfium`` against the default engine, when the engine is present
+  8. ``search()`` on a library holding the whole corpus (target: under 50 ms a query),
+     against a plain ``LIKE`` scan of the same passages
 
-Usage: python benchmarks/bench.py [--corpus DIR] [--samples-only]
+Usage: python benchmarks/bench.py [--corpus DIR] [--samples-only] [--search-only]
+       [--reports DIR]   (saved Report JSON for (8); default: extract the corpus)
 """
 
 from __future__ import annotations
@@ -158,6 +161,81 @@ def bench_set(name: str, files: list[str], full: bool) -> None:
         )
 
 
+SEARCH = """
+import json, statistics, sys, time
+from pathlib import Path
+from ilacs_cli.library import Library
+from ilacs_cli.models import Report
+
+lib_path, *files = sys.argv[1:]
+QUERIES = ["pre-proceedings", "children", '"management oversight"', "exploit*",
+           "care leavers AND accommodation", "adoption OR fostering", "plan* NOT court"]
+FILTERS = [{}, {"since": "2023"}, {"kind": "focused_visit", "parts": ["improvement_areas"]}]
+with Library(lib_path) as lib:
+    if not len(lib):
+        for f in files:
+            lib.save(Report.model_validate_json(Path(f).read_bytes()))
+    from ilacs_cli.search import search
+    conn = lib._conn
+    passages = conn.execute("SELECT count(*) FROM passages").fetchone()[0]
+    times, like = [], []
+    for q in QUERIES:
+        for filters in FILTERS:
+            search(lib, q, **filters)  # warm
+            runs = []
+            for _ in range(5):
+                t = time.perf_counter()
+                search(lib, q, **filters)
+                runs.append(time.perf_counter() - t)
+            times.append(statistics.median(runs))
+        word = q.strip('"*').split()[0]
+        t = time.perf_counter()
+        conn.execute("SELECT id, text FROM passages WHERE text LIKE ? LIMIT 50",
+                     (f"%{word}%",)).fetchall()
+        conn.execute("SELECT count(*) FROM passages WHERE text LIKE ?", (f"%{word}%",)).fetchone()
+        like.append(time.perf_counter() - t)
+    reports = len(lib)
+print(json.dumps({"reports": reports, "passages": passages, "times": times, "like": like}))
+"""
+
+
+def bench_search(files: list[str], from_json: bool) -> None:
+    """(8): a library of the whole corpus; each query's median of 5 runs."""
+    import json
+
+    with tempfile.TemporaryDirectory() as tmp:
+        lib = str(Path(tmp) / "search.sqlite3")
+        if not from_json:
+            subprocess.run(
+                ilacs("add", *files, "--jobs", "2", "-q", "--library", lib),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                cwd=ROOT,
+                check=False,
+            )
+            files = []
+        out = subprocess.run(
+            [PY, "-c", SEARCH, lib, *files], capture_output=True, text=True, cwd=ROOT
+        )
+    if out.returncode != 0:
+        print(f"(8) search benchmark failed: {out.stderr.strip().splitlines()[-1:]}")
+        return
+    data = json.loads(out.stdout)
+    times, like = data["times"], data["like"]
+    worst, median = max(times) * 1000, statistics.median(times) * 1000
+    print(
+        f"{'(8) ilacs search, slowest query (ms)':<48} {worst:>8.1f}   target {'< 50':<10} "
+        f"median {median:.1f} ms over {len(times)} queries; {data['reports']} reports, "
+        f"{data['passages']} passages"
+    )
+    line(
+        "(8) LIKE scan / search (median)",
+        statistics.median(like) / statistics.median(times),
+        "info",
+        f"{1000 * statistics.median(like):.1f} ms a LIKE scan of the passages",
+    )
+
+
 def _has_pdfium_engine() -> bool:
     out = subprocess.run(ilacs("extract", "--help"), capture_output=True, text=True, cwd=ROOT)
     return "--engine" in out.stdout
@@ -169,8 +247,17 @@ def main() -> int:
     )
     parser.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
     parser.add_argument("--samples-only", action="store_true")
+    parser.add_argument("--search-only", action="store_true", help="only (8)")
+    parser.add_argument("--reports", help="a folder of saved Report JSON to fill (8)'s library")
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores")
+    corpus = Path(args.corpus)
+    if args.search_only:
+        if args.reports:
+            bench_search(sorted(str(p) for p in Path(args.reports).glob("*.json")), True)
+        else:
+            bench_search(_corpus_files(corpus) or [str(p) for p in SAMPLES], False)
+        return 0
     bare = timed([PY, "-c", "pass"], repeat=7)
     helped = timed(ilacs("--help"), repeat=7)
     line(
@@ -180,15 +267,25 @@ def main() -> int:
         f"{1000 * helped:.0f} ms vs {1000 * bare:.0f} ms (medians of 7)",
     )
     bench_set("the three samples", [str(p) for p in SAMPLES], full=False)
-    corpus = Path(args.corpus)
-    if not args.samples_only and (corpus / "MANIFEST.tsv").exists():
-        files = [
-            str(corpus / ln.split("\t")[0])
-            for ln in (corpus / "MANIFEST.tsv").read_text().splitlines()[1:]
-            if ln.strip()
-        ]
-        bench_set("the corpus", sorted(files), full=True)
+    files = _corpus_files(corpus)
+    if not args.samples_only and files:
+        bench_set("the corpus", files, full=True)
+        print("\n== search ==")
+        if args.reports:
+            bench_search(sorted(str(p) for p in Path(args.reports).glob("*.json")), True)
+        else:
+            bench_search(files, False)
     return 0
+
+
+def _corpus_files(corpus: Path) -> list[str]:
+    if not (corpus / "MANIFEST.tsv").exists():
+        return []
+    return sorted(
+        str(corpus / ln.split("\t")[0])
+        for ln in (corpus / "MANIFEST.tsv").read_text().splitlines()[1:]
+        if ln.strip()
+    )
 
 
 if __name__ == "__main__":

@@ -38,6 +38,7 @@ from pydantic import ValidationError
 
 from .errors import LibraryError, NotInLibrary, UnreadableDocument, UnsupportedDocument
 from .models import Area, Grade, Kind, Report
+from .search import index_report, unindex_report
 
 __all__ = [
     "BUSY_TIMEOUT_MS",
@@ -81,6 +82,64 @@ MIGRATIONS: list[str] = [
     CREATE INDEX reports_slug ON reports (slug);
     CREATE INDEX reports_kind ON reports (kind);
     CREATE INDEX reports_sha256 ON reports (sha256);
+    """,
+    # 1 -> 2: full-text search (ilacs_cli/search.py): one row per finding, improvement
+    # area, summary paragraph and focus, indexed by FTS5; existing reports are indexed here
+    """
+    CREATE TABLE passages (
+        id        INTEGER PRIMARY KEY,
+        report_id TEXT NOT NULL,
+        slug      TEXT NOT NULL,
+        authority TEXT NOT NULL,
+        kind      TEXT NOT NULL,
+        date      TEXT,
+        part      TEXT NOT NULL,
+        item      INTEGER,
+        number    INTEGER,
+        area      TEXT,
+        section   TEXT,
+        pages     TEXT NOT NULL DEFAULT '[]',
+        priority  INTEGER NOT NULL DEFAULT 0,
+        region    TEXT,
+        text      TEXT NOT NULL
+    );
+    CREATE INDEX passages_report ON passages (report_id);
+    CREATE VIRTUAL TABLE passages_fts USING fts5(
+        text, content='passages', content_rowid='id', tokenize='porter unicode61',
+        prefix='2 3 4'
+    );
+    INSERT INTO passages (report_id, slug, authority, kind, date, part, item, number, area,
+                          section, pages, priority, region, text)
+    SELECT r.id, r.slug, r.authority, r.kind, COALESCE(r."end", r.start, r.letter_date),
+           'findings', j.key + 1, json_extract(j.value, '$.number'),
+           json_extract(j.value, '$.area'), json_extract(j.value, '$.section'),
+           COALESCE(json_extract(j.value, '$.pages'), '[]'), 0,
+           json_extract(r.json, '$.local_authority.region'),
+           replace(replace(json_extract(j.value, '$.text'), char(1), ' '), char(2), ' ')
+    FROM reports r, json_each(r.json, '$.findings') j ORDER BY r.id, j.key;
+    INSERT INTO passages (report_id, slug, authority, kind, date, part, item, number, area,
+                          section, pages, priority, region, text)
+    SELECT r.id, r.slug, r.authority, r.kind, COALESCE(r."end", r.start, r.letter_date),
+           'improvement_areas', j.key + 1, NULL, json_extract(j.value, '$.area'),
+           NULL, '[]', COALESCE(json_extract(j.value, '$.priority'), 0),
+           json_extract(r.json, '$.local_authority.region'),
+           replace(replace(json_extract(j.value, '$.text'), char(1), ' '), char(2), ' ')
+    FROM reports r, json_each(r.json, '$.improvement_areas') j ORDER BY r.id, j.key;
+    INSERT INTO passages (report_id, slug, authority, kind, date, part, item, number, area,
+                          section, pages, priority, region, text)
+    SELECT r.id, r.slug, r.authority, r.kind, COALESCE(r."end", r.start, r.letter_date),
+           'summary', j.key + 1, NULL, NULL, NULL, '[]', 0,
+           json_extract(r.json, '$.local_authority.region'),
+           replace(replace(j.value, char(1), ' '), char(2), ' ')
+    FROM reports r, json_each(r.json, '$.summary') j ORDER BY r.id, j.key;
+    INSERT INTO passages (report_id, slug, authority, kind, date, part, item, number, area,
+                          section, pages, priority, region, text)
+    SELECT r.id, r.slug, r.authority, r.kind, COALESCE(r."end", r.start, r.letter_date),
+           'focus', NULL, NULL, NULL, NULL, '[]', 0,
+           json_extract(r.json, '$.local_authority.region'),
+           replace(replace(json_extract(r.json, '$.focus'), char(1), ' '), char(2), ' ')
+    FROM reports r WHERE json_extract(r.json, '$.focus') IS NOT NULL ORDER BY r.id;
+    INSERT INTO passages_fts (passages_fts) VALUES ('rebuild')
     """,
 ]
 
@@ -374,6 +433,7 @@ class Library:
                     "source_path = ?, json = ? WHERE id = ?",
                     (*values[2:11], values[12], row["id"]),
                 )
+                index_report(conn, row["id"], stored)
                 return SaveResult(row["id"], created=False, updated=True)
             taken = {
                 r[0]
@@ -388,6 +448,7 @@ class Library:
                 f"INSERT INTO reports ({_COLUMNS}, json) VALUES ({', '.join('?' * 13)})",
                 self._values(stored),
             )
+            index_report(conn, new_id, stored)
             return SaveResult(new_id, created=True)
 
     @staticmethod
@@ -480,6 +541,7 @@ class Library:
     def remove(self, report_id: str) -> bool:
         """Delete an entry; False if there was none."""
         with self._write() as conn:
+            unindex_report(conn, report_id)
             return conn.execute("DELETE FROM reports WHERE id = ?", (report_id,)).rowcount > 0
 
     def __len__(self) -> int:

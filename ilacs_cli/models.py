@@ -30,6 +30,7 @@ __all__ = [
     "Period",
     "Report",
     "Source",
+    "ThemeHit",
 ]
 
 
@@ -59,6 +60,13 @@ class Judgement(_Model):
     grade_label: str | None = Field(description="The grade's wording in the table.")
 
 
+class ThemeHit(_Model):
+    """A practice theme a text names (:mod:`ilacs_cli.themes`), and the words that named it."""
+
+    name: str = Field(description="The theme's name in ilacs_cli.themes.THEMES, e.g. 'front_door'.")
+    phrase: str = Field(description="The words of the text that triggered it, as printed.")
+
+
 class ImprovementArea(_Model):
     text: str
     framework_refs: list[str] = Field(
@@ -74,6 +82,10 @@ class ImprovementArea(_Model):
         default=None,
         description="Whose list it is when a report has several: 'lscb' for the LSCB "
         "review's recommendations in a SIF report; null for the local authority's.",
+    )
+    themes: list[ThemeHit] = Field(
+        default_factory=list,
+        description="The practice themes it names, with the phrase that named each.",
     )
 
 
@@ -109,6 +121,10 @@ class Report(_Model):
     improvement_areas: list[ImprovementArea] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
     focus: str | None = Field(default=None, description="What a visit looked at.")
+    focus_themes: list[ThemeHit] = Field(
+        default_factory=list,
+        description="Visits: the practice themes the focus names, with the phrase that named each.",
+    )
     visit_number: int | None = Field(
         default=None, description="Monitoring visits: which visit since the inadequate judgement."
     )

@@ -12,6 +12,7 @@ from .rules.common import slugify
 from .rules.context import Context, Draft
 from .rules.detect import detect
 from .rules.kinds import BY_KIND
+from .themes import annotate
 from .version import PARSER_VERSION
 
 
@@ -46,7 +47,7 @@ def _report(doc: Document, kind: Kind, draft: Draft) -> Report:
     if year_date is None:
         draft.warnings.append("no inspection or letter date found")
     report_id = f"{slug}-{year_date.year}" if year_date else slug
-    return Report(
+    report = Report(
         id=report_id,
         kind=kind,
         local_authority=LocalAuthority(name=name, slug=slug),
@@ -71,3 +72,4 @@ def _report(doc: Document, kind: Kind, draft: Draft) -> Report:
         ),
         warnings=draft.warnings,
     )
+    return annotate(report)  # the themes of each improvement area and of the focus

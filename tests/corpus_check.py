@@ -406,6 +406,7 @@ def main() -> int:
     rows: list[tuple[str, ...]] = []
     counts: dict[str, int] = {}
     checked = 0
+    extracted: dict[str, Report] = {}
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
         results = pool.map(run_one, [str(corpus / f) for f in files])
         for rel, result in zip(files, results, strict=True):
@@ -423,6 +424,7 @@ def main() -> int:
                 rows.append((rel, f"refused: {result['refused'][:60]}", "", "", "", "", ""))
             else:
                 report = Report.model_validate(result["report"])
+                extracted[rel] = report
                 if "engine" in result:
                     problems.append(result["engine"])
                 if result.get("engine_used") == "pdfium":
@@ -456,6 +458,12 @@ def main() -> int:
                 else:
                     failures.append(f"{rel}: {p}")
     _print_table(rows)
+    # practice themes against the hand-labelled set (tests/themes_check.py), each item's
+    # text as extracted in this run (as labelled, for documents this run did not read)
+    import themes_check
+
+    items = themes_check.load()
+    themes_check.run(items, themes_check.current_texts(items, extracted))
     summary = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
     print(f"\n{len(files)} documents ({summary}); {checked} compared with hand-checked truth")
     for f in failures:
