@@ -546,5 +546,10 @@ def schema() -> None:
     sys.stdout.write(json.dumps(Report.model_json_schema(), indent=2) + "\n")
 
 
+from .cli_fetch import register as _register_fetch  # noqa: E402
+
+_register_fetch(app)
+
+
 def main() -> None:
     app()
