@@ -480,6 +480,7 @@ def match_authorities(
         text = item.strip()
         hits = [p for p in providers if p.urn == text] if text.isdigit() else []
         hits = hits or [p for p in providers if p.name.lower() == text.lower()]
+        hits = hits or by_slug.get(text.lower(), [])
         hits = hits or by_slug.get(slugify(text), [])
         if not hits:
             close = difflib.get_close_matches(slugify(text), list(by_slug), n=3, cutoff=0.6)
@@ -527,7 +528,9 @@ def _whole_pdf(path: Path) -> bool:
 
 @contextmanager
 def _folder_lock(folder: Path) -> Iterator[None]:
-    """One fetch per download folder at a time (released by the OS if the process dies)."""
+    """One fetch per download folder at a time. A POSIX record lock (``lockf``): the OS
+    releases it when the process dies, and extraction workers forked from this process do
+    not inherit it (a ``flock`` would stay held by orphaned workers after a ``kill -9``)."""
     folder.mkdir(parents=True, exist_ok=True)
     try:
         import fcntl
@@ -536,7 +539,7 @@ def _folder_lock(folder: Path) -> Iterator[None]:
         return
     with (folder / ".ilacs-fetch.lock").open("a") as fh:
         try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.lockf(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             raise FetchError(
                 "another ilacs fetch is using this download folder", str(folder)
@@ -544,7 +547,7 @@ def _folder_lock(folder: Path) -> Iterator[None]:
         try:
             yield
         finally:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+            fcntl.lockf(fh.fileno(), fcntl.LOCK_UN)
 
 
 class _Run:

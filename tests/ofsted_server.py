@@ -70,7 +70,9 @@ class FakeOfsted:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
 
     def __enter__(self) -> FakeOfsted:
         self.thread.start()
@@ -151,7 +153,7 @@ class FakeOfsted:
         parts = urlsplit(req.path)
         path = parts.path
         with self._lock:
-            self.log.append((path, parts.query, dict(req.headers.items())))
+            self.log.append((path, parts.query, {k.lower(): v for k, v in req.headers.items()}))
             queue = self.faults.get(path)
             fault = queue.pop(0) if queue else None
         body, ctype, etag = self._resource(path, parse_qs(parts.query))
@@ -167,7 +169,9 @@ class FakeOfsted:
             if name == "hang":
                 time.sleep(float(arg))
             elif name in ("cut", "cut-nolength", "block"):
-                self._cut(req, body, ctype, with_length=name != "cut-nolength", block=name == "block")
+                self._cut(
+                    req, body, ctype, with_length=name != "cut-nolength", block=name == "block"
+                )
                 return
         if etag and req.headers.get("If-None-Match") == etag:
             self._send(req, 304, b"", ctype, {"ETag": etag})
