@@ -747,10 +747,12 @@ class _Run:
         self.pending.append((item, previous_id))
 
     def _entry_id(self, row: FetchedFile | None) -> str | None:
-        """The library entry a file URL had, found by its sha256 (ids may be renamed)."""
-        if row is None or row.status is not FetchStatus.added or self.lib is None:
+        """The library entry a file URL had: by its sha256 when it is in the library (ids
+        may be renamed), else the id it was last added as (a newer version downloaded by a
+        run that was stopped before extracting it)."""
+        if row is None or self.lib is None:
             return None
-        if row.sha256:
+        if row.status is FetchStatus.added and row.sha256:
             entry = self.lib.find_sha(row.sha256)
             if entry is not None:
                 return entry.id

@@ -390,6 +390,27 @@ def test_a_file_republished_with_a_new_date_is_re_extracted_under_the_same_id(li
     assert not Path(old.path).exists()  # the older version's file is gone
 
 
+def test_a_changed_file_downloaded_by_a_run_stopped_before_extracting_keeps_its_id(
+    lib, site, tmp_path, monkeypatch
+):
+    from ilacs_cli import fetch as fetch_module
+
+    run(lib, site, tmp_path, authorities=("trafford",))
+    doc = site.authorities[1].docs[0]
+    doc.data = changed(doc.data)
+    doc.link_text = "Children's services inspection, PDF - 27 January 2023"
+    with monkeypatch.context() as m:
+        m.setattr(fetch_module._Run, "extract_pending", lambda self: None)  # stopped there
+        run(lib, site, tmp_path, authorities=("trafford",))
+    assert lib.fetched(f"{site.url}/v1/file/50210004").status is FetchStatus.downloaded
+    before = len(site.file_requests())
+    summary, _, _ = run(lib, site, tmp_path, authorities=("trafford",))
+    assert (summary.new, summary.unchanged, summary.updated, summary.failed) == (0, 1, 1, 0)
+    assert len(site.file_requests()) == before  # extracted from the file on disk
+    assert [e.id for e in lib.entries()] == ["trafford-2019", "trafford-2022"]
+    assert lib.site_facts("trafford-2022").published == dt.date(2023, 1, 27)
+
+
 def test_recheck_finds_bytes_changed_under_the_same_link_and_asks_conditionally(
     lib, site, tmp_path
 ):
@@ -638,6 +659,8 @@ def test_kill_9_mid_extraction_then_a_second_run_finishes_without_downloading_tw
     while added(library) == 0 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)
     os.kill(proc.pid, signal.SIGKILL)
+    # returns once every holder of the killed run's stdout has gone: its extraction worker
+    # too, which sees end-of-file on its pipe and exits (an orphan waited for ever)
     proc.communicate(timeout=10)
     assert proc.returncode == -signal.SIGKILL
     assert 1 <= added(library) < 4, "the kill came too late to test anything"
