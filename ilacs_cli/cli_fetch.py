@@ -213,7 +213,13 @@ class _Listener:
         if self.bar is not None and self.task is not None:
             from .site import clean_text
 
-            self.bar.update(self.task, advance=1, what=clean_text(what)[:40])
+            self.bar.update(self.task, advance=1, what=clean_text(what)[:60])
+
+    def doing(self, what: str) -> None:
+        if self.bar is not None and self.task is not None:
+            from .site import clean_text
+
+            self.bar.update(self.task, what=clean_text(what)[:60])
 
     def file(self, result) -> None:  # type: ignore[no-untyped-def]
         from .site import clean_text

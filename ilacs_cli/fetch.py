@@ -202,6 +202,8 @@ class SiteClient:
         self._last: float | None = None
         self.requests = 0  # every request sent, retries included
         self.waits: list[float] = []  # every backoff or Retry-After wait, in seconds
+        #: told of each wait before it starts: (seconds, why)
+        self.on_wait: Callable[[float, str], None] | None = None
         self._client = httpx.Client(
             timeout=httpx.Timeout(self.settings.timeout),
             headers={"User-Agent": self.settings.user_agent},
@@ -258,6 +260,8 @@ class SiteClient:
                     self.settings.max_backoff,
                 )
             self.waits.append(wait)
+            if self.on_wait is not None:
+                self.on_wait(wait, problem.reason)
             self._sleep(wait)
             self._last = time.monotonic()
         raise AssertionError("unreachable")  # pragma: no cover
@@ -421,6 +425,7 @@ class FetchSummary:
     requests: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)  # (where, reason)
     planned: list[PlannedFile] = field(default_factory=list)
+    dry_run: bool = False
 
     @property
     def ok(self) -> bool:
@@ -428,16 +433,21 @@ class FetchSummary:
 
     def line(self) -> str:
         """The closing summary a person reads."""
-        parts = [f"{self.new} new", f"{self.unchanged} unchanged", f"{self.updated} updated"]
-        parts.append(f"{self.failed} failed")
+        if self.dry_run:
+            parts = [f"{len(self.planned)} to fetch or extract", f"{self.unchanged} unchanged"]
+        else:
+            parts = [f"{self.new} new", f"{self.unchanged} unchanged", f"{self.updated} updated"]
+            parts.append(f"{self.failed} failed")
         text = ", ".join(parts)
-        extra = [f"{self.authorities} authorities", f"{self.requests} requests"]
+        authorities = "authority" if self.authorities == 1 else "authorities"
+        extra = [f"{self.authorities} {authorities}", f"{self.requests} requests"]
         if self.skipped:
             extra.append(f"{self.skipped} known bad files not asked for again (--recheck asks)")
         other = len(self.failures) - self.failed
         if other:
             extra.append(f"{other} listing or authority pages failed")
-        return f"fetch: {text} ({'; '.join(extra)})"
+        said = "fetch --dry-run" if self.dry_run else "fetch"
+        return f"{said}: {text} ({'; '.join(extra)})"
 
 
 class Listener:
@@ -449,6 +459,9 @@ class Listener:
 
     def advance(self, what: str = "") -> None:
         """One step of the current stage is done."""
+
+    def doing(self, what: str) -> None:
+        """What the current step is doing now (a download, a wait before a retry)."""
 
     def file(self, result: FileResult) -> None:
         """A file's outcome (also failures)."""
@@ -562,8 +575,9 @@ class _Run:
         self.options = options
         self.listener = listener
         self.client = client
+        client.on_wait = lambda wait, why: listener.doing(f"{why}: retrying in {wait:.0f} s")
         self.folder = Path(options.download_dir or default_download_dir())
-        self.summary = FetchSummary()
+        self.summary = FetchSummary(dry_run=options.dry_run)
         #: files downloaded (or found on disk) that wait to be extracted
         self.pending: list[tuple[FetchedFile, str | None]] = []
 
@@ -599,6 +613,7 @@ class _Run:
         self.listener.failure(where, reason)
 
     def publications(self, provider: Provider) -> list[Publication] | None:
+        self.listener.doing(provider.name)
         try:
             pubs = parse_provider_page(self.client.page(provider.url), provider.url)
         except _Failed as exc:
@@ -696,6 +711,7 @@ class _Run:
             item = self._record(plan, FetchStatus.downloaded, sha256=_sha256(dest), path=str(dest))
             self.pending.append((item, None))
             return
+        self.listener.doing(f"{plan.provider.name}: {plan.publication.name}")
         conditional = (
             plan.action == "recheck" and prev is not None and prev.status is FetchStatus.added
         )

@@ -231,3 +231,76 @@ class FakeOfsted:
             req.connection.shutdown(socket.SHUT_RDWR)
         except OSError:
             pass
+
+
+def demo_site(root: str | None = None) -> FakeOfsted:
+    """The five bundled samples under Salford and Trafford, with an HTML 'Report not found'
+    and the faults of the tests: 503 then 200, 429 with Retry-After, a PDF cut half-way."""
+    from pathlib import Path
+
+    samples = Path(root or Path(__file__).resolve().parent.parent / "samples")
+
+    def pdf(name: str) -> bytes:
+        return (samples / name).read_bytes()
+
+    site = FakeOfsted(
+        [
+            Authority(
+                "80548",
+                "Salford",
+                [
+                    Doc(
+                        "50290001",
+                        pdf("salford-2025.pdf"),
+                        "Children's services focused visit, PDF - 13 November 2025",
+                    ),
+                    Doc(
+                        "50240002",
+                        pdf("salford-2023.pdf"),
+                        "Children's services inspection, PDF - 12 January 2024",
+                    ),
+                    Doc(
+                        "2765000",
+                        pdf("salford-2015.pdf"),
+                        "Children's services inspection, PDF - 12 August 2015",
+                    ),
+                    Doc(
+                        "2000001",
+                        b"",
+                        "Children's services inspection, PDF - 01 June 2012",
+                        html=True,
+                    ),
+                ],
+            ),
+            Authority(
+                "80573",
+                "Trafford",
+                [
+                    Doc(
+                        "50210004",
+                        pdf("trafford-2022.pdf"),
+                        "Children's services inspection, PDF - 20 January 2023",
+                    ),
+                    Doc(
+                        "50070005",
+                        pdf("trafford-2019.pdf"),
+                        "Children's services inspection, PDF - 18 March 2019",
+                    ),
+                ],
+            ),
+        ],
+        page_size=1,
+    )
+    site.fault("/provider/44/80573", "503")
+    site.fault("/v1/file/50240002", "429:1")
+    site.fault("/v1/file/50210004", "cut")
+    return site
+
+
+if __name__ == "__main__":  # python tests/ofsted_server.py: serve the demo site until ^C
+    with demo_site() as demo:
+        print(f"serving on {demo.url} (^C to stop)", flush=True)
+        try:
+            demo.thread.join()
+        except KeyboardInterrupt:
+            pass

@@ -541,8 +541,8 @@ def test_dry_run_lists_what_would_be_fetched_and_fetches_no_file(site, tmp_path,
     ]
     assert site.file_requests() == []
     assert not _library_in_tmp.exists() and not (tmp_path / "downloads").exists()
-    assert result.stderr.splitlines()[-1].startswith(
-        "fetch: 0 new, 0 unchanged, 0 updated, 0 failed"
+    assert result.stderr == (
+        "fetch --dry-run: 3 to fetch or extract, 0 unchanged (1 authority; 4 requests)\n"
     )
 
 
