@@ -139,6 +139,9 @@ def register(app: typer.Typer) -> None:
             try:
                 with listener.bar or nullcontext():
                     summary = run_fetch(lib, options, listener)
+            except KeyboardInterrupt:
+                sys.stderr.write("fetch: interrupted; run it again to finish (nothing is lost)\n")
+                raise typer.Exit(130) from None
             finally:
                 if lib is not None:
                     lib.close()

@@ -831,7 +831,16 @@ class _Run:
     # -- the whole run -----------------------------------------------------------------------
 
     def run(self) -> FetchSummary:
-        providers = match_authorities(self.options.authorities, self.providers())
+        listed = self.providers()
+        try:
+            providers = match_authorities(self.options.authorities, listed)
+        except UsageError as exc:
+            if not self.summary.failures:
+                raise
+            where, why = self.summary.failures[-1]
+            raise FetchError(
+                f"{exc.reason}, but the listing is incomplete ({where}: {why})", exc.path
+            ) from None
         self.summary.authorities = len(providers)
         self.listener.stage("authorities", len(providers))
         for provider in providers:

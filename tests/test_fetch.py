@@ -496,6 +496,22 @@ def test_nothing_listed_is_an_error(lib, site, tmp_path):
     )
 
 
+def test_an_authority_missing_from_an_incomplete_listing_says_so(lib, site, tmp_path):
+    site.fault("/search", "ok", *["503"] * 2)  # the second listing page fails
+    with pytest.raises(FetchError) as err:
+        run(
+            lib,
+            site,
+            tmp_path,
+            http=HttpSettings(delay=0, backoff=0.01, retries=1),
+            authorities=("Scilly",),
+        )
+    assert str(err.value) == (
+        "Scilly: no authority on the site's listing matches this, but the listing is incomplete "
+        f"(listing page {search_url(site.url, 2)}: HTTP 503 (2 tries))"
+    )
+
+
 def test_delay_pauses_between_requests(lib, site, tmp_path):
     http = HttpSettings(delay=0.2, backoff=0.01)
     summary, client, sleeps = run(lib, site, tmp_path, http=http, authorities=("80500",))
