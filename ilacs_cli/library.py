@@ -565,6 +565,21 @@ class Library:
         )
         return FetchedFile._from_row(row) if row is not None else None
 
+    def site_facts_by_id(self) -> dict[str, FetchedFile]:
+        """:meth:`site_facts` for every fetched report at once, by report id (one query:
+        for exports)."""
+        rows = self._read(
+            lambda c: c.execute(
+                "SELECT r.id AS report_key, f.* FROM fetched_files f "
+                "JOIN reports r ON r.sha256 = f.sha256 ORDER BY f.published, f.url"
+            ).fetchall()
+        )
+        out: dict[str, FetchedFile] = {}
+        for row in rows:
+            data = {k: row[k] for k in row.keys() if k != "report_key"}
+            out[row["report_key"]] = FetchedFile._from_mapping(data)  # the latest wins
+        return out
+
     def replace(self, report_id: str, report: Report) -> SaveResult:
         """Put ``report`` (a new version of a document: other bytes) in the place of entry
         ``report_id``, which keeps its id. If those bytes are already stored under another
@@ -628,7 +643,11 @@ class FetchedFile:
 
     @classmethod
     def _from_row(cls, row: sqlite3.Row) -> FetchedFile:
-        data = {key: row[key] for key in row.keys()}
+        return cls._from_mapping({key: row[key] for key in row.keys()})
+
+    @classmethod
+    def _from_mapping(cls, data: dict[str, Any]) -> FetchedFile:
+        data = dict(data)
         data["published"] = dt.date.fromisoformat(data["published"]) if data["published"] else None
         data["status"] = FetchStatus(data["status"])
         return cls(**data)

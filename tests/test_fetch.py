@@ -264,6 +264,9 @@ def test_a_first_fetch_survives_the_faults_and_records_the_sites_facts(lib, site
     )
     assert facts.status is FetchStatus.added and facts.report_id == "salford-2023"
     assert lib.site_facts("trafford-2019").published == dt.date(2019, 3, 18)
+    by_id = lib.site_facts_by_id()
+    assert sorted(by_id) == [e.id for e in lib.entries()]
+    assert by_id["salford-2023"] == facts
     gone = lib.fetched(f"{site.url}/v1/file/2000001")
     assert gone.status is FetchStatus.not_pdf and gone.path is None
     # whole files only, under the authority's folder; no partial file left
