@@ -341,8 +341,9 @@ class SiteClient:
                 tail = (tail + chunk)[-2048:]
                 digest.update(chunk)
                 fh.write(chunk)
-            fh.flush()
-            os.fsync(fh.fileno())
+            # no fsync: a process killed after the rename leaves whole bytes in the page
+            # cache; a file damaged by a power cut fails its sha256 or PDF check on reuse
+            # and is downloaded again
         return digest.hexdigest(), size, head, tail
 
 
@@ -703,9 +704,9 @@ class _Run:
             self.pending.append((replace(prev), previous_id))
             return
         dest = self.folder / _file_name(plan.provider, plan.publication)
-        adoptable = plan.action in ("new", "retry") and (
-            prev is None or prev.status is not FetchStatus.added
-        )
+        # a file with no recorded sha256 (a run stopped between the rename and the record);
+        # one whose recorded sha256 no longer matches is downloaded again
+        adoptable = plan.action in ("new", "retry") and (prev is None or prev.sha256 is None)
         if adoptable and _whole_pdf(dest):
             # renamed into place by a run that was stopped before it could record it
             item = self._record(plan, FetchStatus.downloaded, sha256=_sha256(dest), path=str(dest))
