@@ -321,6 +321,26 @@ def test_a_request_that_hangs_past_the_timeout_is_retried(lib, site, tmp_path):
     assert len(client.waits) == 1
 
 
+def test_a_whole_file_renamed_into_place_by_a_stopped_run_is_not_downloaded_again(
+    lib, site, tmp_path
+):
+    # a run stopped between renaming a checked download into place and recording it
+    name = "80573-trafford/2019-03-18-childrens-services-inspection-50070005.pdf"
+    (tmp_path / "downloads" / name).parent.mkdir(parents=True)
+    (tmp_path / "downloads" / name).write_bytes(pdf("trafford-2019.pdf"))
+    part = (
+        tmp_path
+        / "downloads"
+        / "80573-trafford/2023-01-20-childrens-services-inspection-50210004.pdf.part"
+    )
+    part.write_bytes(pdf("trafford-2022.pdf")[:5000])  # and one cut by the stop
+    summary, _, _ = run(lib, site, tmp_path, authorities=("trafford",))
+    assert (summary.new, summary.failed) == (2, 0)
+    assert site.file_requests() == ["/v1/file/50210004"]
+    assert lib.site_facts("trafford-2019").path == str(tmp_path / "downloads" / name)
+    assert not part.exists()
+
+
 def test_a_failed_authority_is_reported_and_the_rest_go_on(lib, site, tmp_path):
     site.fault("/provider/44/80548", *["500"] * 3)
     summary, _, _ = run(lib, site, tmp_path, http=HttpSettings(delay=0, backoff=0.01, retries=2))
