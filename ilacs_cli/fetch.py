@@ -724,6 +724,10 @@ class _Run:
                 last_modified=prev.last_modified if conditional and prev else None,
             )
         except _NotPdf as exc:
+            if prev is not None and prev.status is FetchStatus.added:
+                # the site lost a file it served before: the entry and its facts stay
+                self._result("failed", plan, reason=exc.reason + " (the earlier copy is kept)")
+                return
             self._record(plan, FetchStatus.not_pdf, reason=exc.reason, sha256=None, path=None)
             self._result("failed", plan, reason=exc.reason + " (recorded; not asked for again)")
             return
@@ -741,12 +745,17 @@ class _Run:
         if prev is not None and (
             not got.modified or (prev.status is FetchStatus.added and got.sha256 == prev.sha256)
         ):
+            path = prev.path
+            if got.modified and (not prev.path or not Path(prev.path).exists()):
+                path = str(dest)
+            elif got.modified and Path(prev.path or "") != dest:
+                dest.unlink(missing_ok=True)  # the same bytes: keep the copy the entry names
             self._record(
                 plan,
                 prev.status,
                 etag=got.etag or prev.etag,
                 last_modified=got.last_modified or prev.last_modified,
-                path=str(dest) if got.modified else prev.path,
+                path=path,
             )
             self._result("unchanged", plan, report_id=previous_id)
             return

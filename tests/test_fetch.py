@@ -434,6 +434,21 @@ def test_a_changed_file_downloaded_by_a_run_stopped_before_extracting_keeps_its_
     assert lib.site_facts("trafford-2022").published == dt.date(2023, 1, 27)
 
 
+def test_a_file_the_site_lost_keeps_its_entry_and_its_facts(lib, site, tmp_path):
+    run(lib, site, tmp_path, authorities=("trafford",))
+    facts = lib.site_facts("trafford-2022")
+    site.authorities[1].docs[0].html = True  # now a "Report not found" page
+    summary, _, _ = run(lib, site, tmp_path, authorities=("trafford",), recheck=True)
+    assert summary.failures == [
+        (
+            facts.url,
+            'the site served an HTML page ("Report not found - Ofsted"), not a PDF '
+            "(the earlier copy is kept)",
+        )
+    ]
+    assert lib.site_facts("trafford-2022") == facts and "trafford-2022" in lib
+
+
 def test_recheck_finds_bytes_changed_under_the_same_link_and_asks_conditionally(
     lib, site, tmp_path
 ):
