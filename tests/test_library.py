@@ -316,7 +316,7 @@ def test_a_failing_migration_changes_nothing(tmp_path, ilacs, monkeypatch):
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert tables == {"reports"}
+    assert "reports" in tables and "extra" not in tables
 
 
 @pytest.mark.parametrize("journal", ["delete", "wal"])
