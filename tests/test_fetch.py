@@ -671,7 +671,20 @@ def added(library: Path) -> int:
         conn.close()
 
 
-def test_kill_9_mid_download_then_a_second_run_finishes_without_downloading_twice(site, tmp_path):
+@pytest.fixture
+def small_site():
+    """The site less Salford's 2023 inspection: the killed runs are real processes, each
+    extracting for itself, so fewer files keep them quick."""
+    docs = site_docs()
+    del docs[0].docs[1]
+    with FakeOfsted(docs, page_size=2) as server:
+        yield server
+
+
+def test_kill_9_mid_download_then_a_second_run_finishes_without_downloading_twice(
+    small_site, tmp_path
+):
+    site = small_site
     library = tmp_path / "library.sqlite3"
     site.fault("/v1/file/50210004", "block")  # Trafford's first file: half sent, then it waits
     proc = fetch_process(site, tmp_path, library)
@@ -681,32 +694,25 @@ def test_kill_9_mid_download_then_a_second_run_finishes_without_downloading_twic
     site.release.set()
     assert proc.returncode == -signal.SIGKILL
     done_before = site.file_requests()
-    assert done_before == [
-        "/v1/file/50290001",
-        "/v1/file/50240002",
-        "/v1/file/2000001",
-        "/v1/file/50210004",
-    ]
+    assert done_before == ["/v1/file/50290001", "/v1/file/2000001", "/v1/file/50210004"]
     assert added(library) == 0  # killed while downloading: nothing extracted yet
     assert list((tmp_path / "downloads").rglob("*50210004.pdf")) == []  # the cut file never renamed
 
     second = fetch_process(site, tmp_path, library)
     out, err = second.communicate(timeout=120)
     assert second.returncode == 0, err
-    assert err.splitlines()[-1].startswith("fetch: 4 new, 0 unchanged, 0 updated, 0 failed")
+    assert err.splitlines()[-1].startswith("fetch: 3 new, 0 unchanged, 0 updated, 0 failed")
     # the files finished before the kill (and the HTML page) are not asked for again
     assert site.file_requests()[len(done_before) :] == ["/v1/file/50210004", "/v1/file/50070005"]
     with Library(library) as lib:
-        assert [e.id for e in lib.entries()] == [
-            "salford-2023",
-            "salford-2025",
-            "trafford-2019",
-            "trafford-2022",
-        ]
+        assert [e.id for e in lib.entries()] == ["salford-2025", "trafford-2019", "trafford-2022"]
         assert lib.site_facts("salford-2025").link_text == VISIT_2025
 
 
-def test_kill_9_mid_extraction_then_a_second_run_finishes_without_downloading_twice(site, tmp_path):
+def test_kill_9_mid_extraction_then_a_second_run_finishes_without_downloading_twice(
+    small_site, tmp_path
+):
+    site = small_site
     library = tmp_path / "library.sqlite3"
     proc = fetch_process(site, tmp_path, library)
     deadline = time.monotonic() + 60
@@ -717,13 +723,13 @@ def test_kill_9_mid_extraction_then_a_second_run_finishes_without_downloading_tw
     # too, which sees end-of-file on its pipe and exits (an orphan waited for ever)
     proc.communicate(timeout=10)
     assert proc.returncode == -signal.SIGKILL
-    assert 1 <= added(library) < 4, "the kill came too late to test anything"
-    assert len(site.file_requests()) == 5  # every file was downloaded once
+    assert 1 <= added(library) < 3, "the kill came too late to test anything"
+    assert len(site.file_requests()) == 4  # every file was downloaded once
 
     second = fetch_process(site, tmp_path, library)
     out, err = second.communicate(timeout=120)
     assert second.returncode == 0, err
-    assert len(site.file_requests()) == 5  # none downloaded twice
-    assert added(library) == 4
+    assert len(site.file_requests()) == 4  # none downloaded twice
+    assert added(library) == 3
     with Library(library) as lib:
-        assert len(lib) == 4
+        assert [e.id for e in lib.entries()] == ["salford-2025", "trafford-2019", "trafford-2022"]
