@@ -10,6 +10,8 @@ text, publication date).
 
 How it stays dependable (see ``../shared/ofsted-site.md`` for the peers' weak spots):
 
+- files are extracted by the worker pool as they arrive (a download goes on while the
+  workers read the files before it);
 - one request at a time, a pause between requests (``delay``), a timeout on each, a
   descriptive User-Agent; retries with exponential backoff and jitter on a reset
   connection, a timeout or a 5xx, and ``Retry-After`` honoured on 429 and 503;
@@ -38,7 +40,7 @@ import os
 import random
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -61,6 +63,8 @@ from .site import (
 
 if TYPE_CHECKING:
     import httpx
+
+    from .batch import Outcome
 
 __all__ = [
     "USER_AGENT",
@@ -579,8 +583,10 @@ class _Run:
         client.on_wait = lambda wait, why: listener.doing(f"{why}: retrying in {wait:.0f} s")
         self.folder = Path(options.download_dir or default_download_dir())
         self.summary = FetchSummary(dry_run=options.dry_run)
-        #: files downloaded (or found on disk) that wait to be extracted
+        #: files downloaded (or found on disk) for extraction, in order, with the library
+        #: id each had (a changed file keeps it)
         self.pending: list[tuple[FetchedFile, str | None]] = []
+        self.downloads_done = False
 
     # -- discovery ----------------------------------------------------------------------------
 
@@ -786,57 +792,64 @@ class _Run:
 
     # -- extracting --------------------------------------------------------------------------
 
-    def extract_pending(self) -> None:
+    def extract(self, paths: Iterable[str]) -> None:
+        """Extract files as ``paths`` gives them (lazily: each is downloaded while the
+        workers extract those before it) and save each in the library."""
         from .batch import Batch
         from .extract import PARSER_VERSION
 
-        if not self.pending:
-            return
         lib = self.lib
         assert lib is not None
-        self.listener.stage("extracting", len(self.pending))
-        paths = [str(item.path) for item, _ in self.pending]
         batch = Batch(
-            paths,
-            jobs=max(1, min(self.options.jobs, len(paths))),
+            paths,  # type: ignore[arg-type]  # Batch takes any iterable, read as it goes
+            jobs=max(1, self.options.jobs),
             timeout=self.options.timeout,
             options={"max_pages": self.options.max_pages, "engine": self.options.engine},
             cached=None if self.options.force else (lambda sha: lib.cached(sha, PARSER_VERSION)),
         )
-        for outcome, (item, previous_id) in zip(batch, self.pending, strict=True):
-            plan = PlannedFile(
-                "extract",
-                Provider(item.urn, item.authority, ""),
-                Publication(item.url, item.link_text, item.published, None),
-                item,
-            )
-            self.listener.advance()
-            if outcome.report is None:
-                reason = outcome.reason or "not extracted"
-                retry = outcome.code == int(ExitCode.INTERNAL) or reason.startswith("timed out")
-                status = FetchStatus.failed if retry else FetchStatus.refused
-                self._record(plan, status, reason=reason, parser_version=PARSER_VERSION)
-                self._result("failed", plan, reason=reason)
-                continue
-            report = outcome.report
-            try:
-                if previous_id is not None:
-                    saved = lib.replace(previous_id, report)
-                else:
-                    saved = lib.save(report)
-            except IlacsError as exc:
-                self._result("failed", plan, reason=f"not saved in the library: {exc.reason}")
-                continue
-            self._record(
-                plan,
-                FetchStatus.added,
-                report_id=saved.id,
-                sha256=report.source.sha256,
-                reason=None,
-                parser_version=report.source.parser_version,
-            )
-            outcome_name = "updated" if previous_id is not None else "new"
-            self._result(outcome_name, plan, report_id=saved.id)
+        for outcome in batch:
+            item, previous_id = self.pending[outcome.index]
+            self._extracted(lib, outcome, item, previous_id)
+            left = len(self.pending) - outcome.index - 1
+            if self.downloads_done and left:
+                self.listener.doing(f"extracting: {left} left")
+
+    def _extracted(
+        self, lib: Library, outcome: Outcome, item: FetchedFile, previous_id: str | None
+    ) -> None:
+        from .extract import PARSER_VERSION
+
+        plan = PlannedFile(
+            "extract",
+            Provider(item.urn, item.authority, ""),
+            Publication(item.url, item.link_text, item.published, None),
+            item,
+        )
+        if outcome.report is None:
+            reason = outcome.reason or "not extracted"
+            retry = outcome.code == int(ExitCode.INTERNAL) or reason.startswith("timed out")
+            status = FetchStatus.failed if retry else FetchStatus.refused
+            self._record(plan, status, reason=reason, parser_version=PARSER_VERSION)
+            self._result("failed", plan, reason=reason)
+            return
+        report = outcome.report
+        try:
+            if previous_id is not None:
+                saved = lib.replace(previous_id, report)
+            else:
+                saved = lib.save(report)
+        except IlacsError as exc:
+            self._result("failed", plan, reason=f"not saved in the library: {exc.reason}")
+            return
+        self._record(
+            plan,
+            FetchStatus.added,
+            report_id=saved.id,
+            sha256=report.source.sha256,
+            reason=None,
+            parser_version=report.source.parser_version,
+        )
+        self._result("updated" if previous_id is not None else "new", plan, report_id=saved.id)
 
     # -- the whole run -----------------------------------------------------------------------
 
@@ -853,23 +866,35 @@ class _Run:
             ) from None
         self.summary.authorities = len(providers)
         self.listener.stage("authorities", len(providers))
-        for provider in providers:
-            pubs = self.publications(provider)
-            if pubs is not None:
-                self.summary.publications += len(pubs)
-                for pub in pubs:
-                    plan = self.plan(provider, pub)
-                    if plan is None:
-                        self._count_unchanged(pub)
-                    elif self.options.dry_run:
-                        self.summary.planned.append(plan)
-                    else:
-                        self.handle(plan)
-            self.listener.advance(provider.name)
-        if not self.options.dry_run:
-            self.extract_pending()
+        if self.options.dry_run:
+            for _ in self.walk(providers):
+                pass
+        else:
+            self.extract(self.walk(providers))
         self.summary.requests = self.client.requests
         return self.summary
+
+    def walk(self, providers: list[Provider]) -> Iterator[str]:
+        """Every chosen authority's publications: planned (dry run), or downloaded; gives
+        the path of each file to extract as soon as it is on disk."""
+        given = 0
+        for provider in providers:
+            pubs = self.publications(provider)
+            for pub in pubs or []:
+                plan = self.plan(provider, pub)
+                if plan is None:
+                    self._count_unchanged(pub)
+                elif self.options.dry_run:
+                    self.summary.planned.append(plan)
+                else:
+                    self.handle(plan)
+                while given < len(self.pending):
+                    yield str(self.pending[given][0].path)
+                    given += 1
+            if pubs is not None:
+                self.summary.publications += len(pubs)
+            self.listener.advance(provider.name)
+        self.downloads_done = True
 
     def _count_unchanged(self, pub: Publication) -> None:
         row = self.lib.fetched(pub.url) if self.lib is not None else None

@@ -423,7 +423,8 @@ def test_a_changed_file_downloaded_by_a_run_stopped_before_extracting_keeps_its_
     doc.data = changed(doc.data)
     doc.link_text = "Children's services inspection, PDF - 27 January 2023"
     with monkeypatch.context() as m:
-        m.setattr(fetch_module._Run, "extract_pending", lambda self: None)  # stopped there
+        # stopped after the download, before the extraction
+        m.setattr(fetch_module._Run, "extract", lambda self, paths: list(paths))
         run(lib, site, tmp_path, authorities=("trafford",))
     assert lib.fetched(f"{site.url}/v1/file/50210004").status is FetchStatus.downloaded
     before = len(site.file_requests())
@@ -645,11 +646,13 @@ def test_cli_bad_since_is_a_usage_error(site, tmp_path):
 # -- killed and started again -----------------------------------------------------------------
 
 
-def fetch_process(site: FakeOfsted, tmp_path: Path, library: Path) -> subprocess.Popen:
+def fetch_process(
+    site: FakeOfsted, tmp_path: Path, library: Path, jobs: int = 1
+) -> subprocess.Popen:
     args = [
         sys.executable, "-m", "ilacs_cli", "fetch", "--base-url", site.url,
         "--dir", str(tmp_path / "downloads"), "--library", str(library),
-        "--delay", "0", "--backoff", "0.01", "--engine", "pdfium", "--jobs", "1", "-q",
+        "--delay", "0", "--backoff", "0.01", "--engine", "pdfium", "--jobs", str(jobs), "-q",
     ]  # fmt: skip
     return subprocess.Popen(
         args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
@@ -695,13 +698,13 @@ def test_kill_9_mid_download_then_a_second_run_finishes_without_downloading_twic
     assert proc.returncode == -signal.SIGKILL
     done_before = site.file_requests()
     assert done_before == ["/v1/file/50290001", "/v1/file/2000001", "/v1/file/50210004"]
-    assert added(library) == 0  # killed while downloading: nothing extracted yet
+    assert added(library) == 1  # Salford's visit, extracted while the rest downloaded
     assert list((tmp_path / "downloads").rglob("*50210004.pdf")) == []  # the cut file never renamed
 
     second = fetch_process(site, tmp_path, library)
     out, err = second.communicate(timeout=120)
     assert second.returncode == 0, err
-    assert err.splitlines()[-1].startswith("fetch: 3 new, 0 unchanged, 0 updated, 0 failed")
+    assert err.splitlines()[-1].startswith("fetch: 2 new, 1 unchanged, 0 updated, 0 failed")
     # the files finished before the kill (and the HTML page) are not asked for again
     assert site.file_requests()[len(done_before) :] == ["/v1/file/50210004", "/v1/file/50070005"]
     with Library(library) as lib:
@@ -714,22 +717,41 @@ def test_kill_9_mid_extraction_then_a_second_run_finishes_without_downloading_tw
 ):
     site = small_site
     library = tmp_path / "library.sqlite3"
-    proc = fetch_process(site, tmp_path, library)
-    deadline = time.monotonic() + 60
-    while added(library) == 0 and proc.poll() is None and time.monotonic() < deadline:
+    # the last file blocks half-way: the run is killed while a worker extracts the one before
+    site.fault("/v1/file/50070005", "block")
+    proc = fetch_process(site, tmp_path, library, jobs=2)
+    assert site.blocked.wait(30), proc.communicate()
+    deadline = time.monotonic() + 30
+    while added(library) == 0 and time.monotonic() < deadline:
         time.sleep(0.01)
     os.kill(proc.pid, signal.SIGKILL)
     # returns once every holder of the killed run's stdout has gone: its extraction worker
     # too, which sees end-of-file on its pipe and exits (an orphan waited for ever)
     proc.communicate(timeout=10)
+    site.release.set()
     assert proc.returncode == -signal.SIGKILL
-    assert 1 <= added(library) < 3, "the kill came too late to test anything"
-    assert len(site.file_requests()) == 4  # every file was downloaded once
+    first = site.file_requests()
+    assert first == [
+        "/v1/file/50290001",
+        "/v1/file/2000001",
+        "/v1/file/50210004",
+        "/v1/file/50070005",
+    ]
+    # Salford's visit is in; Trafford 2022, downloaded, was being extracted (its result, if
+    # the worker had it, was never read)
+    was = added(library)
+    assert 1 <= was <= 2
+    with Library(library) as lib:
+        assert lib.fetched(f"{site.url}/v1/file/50070005") is None  # cut by the kill
+        assert "trafford-2019" not in lib
 
     second = fetch_process(site, tmp_path, library)
     out, err = second.communicate(timeout=120)
     assert second.returncode == 0, err
-    assert len(site.file_requests()) == 4  # none downloaded twice
+    assert err.splitlines()[-1].startswith(
+        f"fetch: {3 - was} new, {was} unchanged, 0 updated, 0 failed"
+    )
+    assert site.file_requests()[len(first) :] == ["/v1/file/50070005"]  # only the cut one
     assert added(library) == 3
     with Library(library) as lib:
         assert [e.id for e in lib.entries()] == ["salford-2025", "trafford-2019", "trafford-2022"]
