@@ -26,6 +26,7 @@ from ilacs_cli.fetch import (
     FetchError,
     FetchOptions,
     HttpSettings,
+    Listener,
     SiteClient,
     _retry_after,
     fetch,
@@ -469,6 +470,38 @@ def test_recheck_finds_bytes_changed_under_the_same_link_and_asks_conditionally(
 
 
 # -- choosing ---------------------------------------------------------------------------------
+
+
+#: what a later run does with a file the library records in each state (a file on disk,
+#: its entry in the library, this parser version); a new state must say what it does
+NEXT_RUN = {
+    FetchStatus.added: None,  # nothing: unchanged
+    FetchStatus.downloaded: "extract",  # a stopped run's download: extracted, not fetched
+    FetchStatus.not_pdf: None,  # not asked for again
+    FetchStatus.refused: None,  # not again until a new parser version
+    FetchStatus.failed: "extract",  # the extraction failed (timed out): tried again
+}
+
+
+@pytest.mark.parametrize("status", list(FetchStatus))
+def test_every_fetch_state_has_its_next_step(status, lib, site, tmp_path):
+    from ilacs_cli.fetch import _Run
+    from ilacs_cli.library import FetchedFile
+
+    assert set(NEXT_RUN) == set(FetchStatus)
+    run(lib, site, tmp_path, authorities=("trafford",))
+    url = f"{site.url}/v1/file/50070005"
+    row = lib.fetched(url)
+    lib.record_fetched(FetchedFile(**{**row.__dict__, "status": status}))
+    pub = next(
+        p
+        for p in parse_provider_page(site.provider_page(site.authorities[1]), site.url)
+        if p.url == url
+    )
+    provider = Provider("80573", "Trafford", "")
+    with SiteClient() as client:
+        plan = _Run(lib, options(site, tmp_path), Listener(), client).plan(provider, pub)
+    assert (plan.action if plan else None) == NEXT_RUN[status]
 
 
 def test_authority_by_name_slug_or_urn():
