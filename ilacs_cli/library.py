@@ -520,7 +520,9 @@ class Library:
     def fetched(self, url: str) -> FetchedFile | None:
         """What ``ilacs fetch`` recorded for this file URL, if anything."""
         row = self._read(
-            lambda c: c.execute("SELECT * FROM fetched_files WHERE url = ?", (url,)).fetchone()
+            lambda c: c.execute(
+                f"SELECT {_fetched_columns()} FROM fetched_files WHERE url = ?", (url,)
+            ).fetchone()
         )
         return FetchedFile._from_row(row) if row is not None else None
 
@@ -536,7 +538,7 @@ class Library:
         if status:
             where.append("status = ?")
             params.append(FetchStatus(status).value)
-        sql = "SELECT * FROM fetched_files"
+        sql = f"SELECT {_fetched_columns()} FROM fetched_files"
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY urn, published, url"
@@ -558,7 +560,8 @@ class Library:
         report, found through its sha256; None for a report that was not fetched."""
         row = self._read(
             lambda c: c.execute(
-                "SELECT f.* FROM fetched_files f JOIN reports r ON r.sha256 = f.sha256 "
+                f"SELECT {_fetched_columns('f.')} FROM fetched_files f "
+                "JOIN reports r ON r.sha256 = f.sha256 "
                 "WHERE r.id = ? ORDER BY f.published DESC, f.url LIMIT 1",
                 (report_id,),
             ).fetchone()
@@ -570,7 +573,7 @@ class Library:
         for exports)."""
         rows = self._read(
             lambda c: c.execute(
-                "SELECT r.id AS report_key, f.* FROM fetched_files f "
+                f"SELECT r.id AS report_key, {_fetched_columns('f.')} FROM fetched_files f "
                 "JOIN reports r ON r.sha256 = f.sha256 ORDER BY f.published, f.url"
             ).fetchall()
         )
@@ -601,6 +604,13 @@ class Library:
                 (*values[1:11], values[12], report_id),
             )
             return SaveResult(report_id, created=False, updated=True)
+
+
+def _fetched_columns(prefix: str = "") -> str:
+    """The columns :class:`FetchedFile` reads (a later step may add others)."""
+    from dataclasses import fields
+
+    return ", ".join(prefix + f.name for f in fields(FetchedFile))
 
 
 class FetchStatus(str, Enum):
