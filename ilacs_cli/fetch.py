@@ -250,7 +250,7 @@ class SiteClient:
             finally:
                 self._last = time.monotonic()
             if n == tries - 1:
-                raise _Failed(f"{problem.reason} ({tries} tries)")
+                raise _Failed(f"{problem.reason} ({tries} {'try' if tries == 1 else 'tries'})")
             if problem.retry_after is not None:
                 if problem.retry_after > self.settings.max_retry_after:
                     raise _Failed(
@@ -599,7 +599,10 @@ class _Run:
             try:
                 page = parse_listing(self.client.page(url), url)
             except _Failed as exc:
-                self._fail_page(f"listing page {url}", exc.reason)
+                if not found:  # nothing at all: one error, raised below
+                    self.summary.failures.append((f"listing page {url}", exc.reason))
+                else:
+                    self._fail_page(f"listing page {url}", exc.reason)
                 break
             self.listener.advance()
             fresh = [p for p in page if p.urn not in found]
