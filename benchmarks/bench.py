@@ -13,8 +13,12 @@ targets are printed beside the ratios.
   7. ``--engine pdfium`` against the default engine, when the engine is present
   8. ``search()`` on a library holding the whole corpus (target: under 50 ms a query),
      against a plain ``LIKE`` scan of the same passages
+  9. ``ilacs fetch`` from a test server on 127.0.0.1 (tests/ofsted_server.py) against
+     ``ilacs add`` of the same files: fetch's overhead per document (listing, downloading,
+     checking, recording), both with ``--engine pdfium`` so that the overhead shows
+  10. a re-run of that fetch with nothing new (only listing pages) against the first run
 
-Usage: python benchmarks/bench.py [--corpus DIR] [--samples-only] [--search-only]
+Usage: python benchmarks/bench.py [--corpus DIR] [--samples-only] [--search-only] [--fetch-only]
        [--reports DIR]   (saved Report JSON for (8); default: extract the corpus)
 """
 
@@ -236,6 +240,80 @@ def bench_search(files: list[str], from_json: bool) -> None:
     )
 
 
+
+def fetch_site(files: list[tuple[str, str, str, str]]):  # type: ignore[no-untyped-def]
+    """A test server serving ``files`` ((path, authority, kind, published)), one provider
+    page per authority, as tests/test_fetch.py does."""
+    import datetime as dt
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from ofsted_server import Authority, Doc, FakeOfsted
+
+    by_authority: dict[str, Authority] = {}
+    for n, (path, authority, kind, published) in enumerate(files):
+        a = by_authority.setdefault(
+            authority,
+            Authority(str(80000 + len(by_authority)), authority.replace("-", " ").title()),
+        )
+        day = dt.date.fromisoformat(published).strftime("%d %B %Y")
+        what = "focused visit" if "visit" in kind else "inspection"
+        text = f"Children's services {what}, PDF - {day}"
+        a.docs.append(Doc(str(50000000 + n), Path(path).read_bytes(), text))
+    return FakeOfsted(list(by_authority.values()))
+
+
+def bench_fetch(name: str, files: list[tuple[str, str, str, str]], repeat: int = 1) -> None:
+    """(9) and (10): each run in fresh folders, alternating add and fetch; medians."""
+    paths = [f[0] for f in files]
+    print(f"\n== ilacs fetch, {name}: {len(files)} PDFs from a server on 127.0.0.1 ==")
+    common = ["--engine", "pdfium", "--jobs", "2"]
+    adds, firsts, agains = [], [], []
+    with fetch_site(files) as site:
+        for _ in range(repeat):
+            with tempfile.TemporaryDirectory() as tmp:
+                adds.append(timed(ilacs("add", *paths, "--library", f"{tmp}/add.sqlite3", *common)))
+                args = ilacs(
+                    "fetch", "--base-url", site.url, "--dir", f"{tmp}/downloads", "--delay", "0",
+                    "--library", f"{tmp}/fetch.sqlite3", *common,
+                )  # fmt: skip
+                before = len(site.log)
+                firsts.append(timed(args))
+                requests = len(site.log) - before
+                agains.append(timed(args))
+                listing = len(site.log) - before - requests
+    add, first, again = (statistics.median(t) for t in (adds, firsts, agains))
+    per_doc = 1000 * (first - add) / len(files)
+    runs = f", medians of {repeat}" if repeat > 1 else ""
+    line(
+        "(9) fetch + add / add of the same files",
+        first / add,
+        "",
+        f"{first:.1f} s vs {add:.1f} s: {per_doc:+.0f} ms per document, {requests} requests{runs}",
+    )
+    line(
+        "(10) first fetch / re-run with nothing new",
+        first / again,
+        "",
+        f"{first:.1f} s vs {again:.2f} s ({listing} listing requests, no file)",
+    )
+
+
+def fetch_benches(corpus: Path, samples_only: bool) -> None:
+    """(9) and (10) on the five samples, then on the corpus when it is there."""
+    samples = [
+        (str(p), p.stem.rsplit("-", 1)[0], "inspection", f"{p.stem.rsplit('-', 1)[1]}-06-01")
+        for p in sorted((ROOT / "samples").glob("*.pdf"))
+    ]
+    bench_fetch("the five samples", samples, repeat=3)
+    if not samples_only and (corpus / "MANIFEST.tsv").exists():
+        rows = [
+            ln.split("\t")
+            for ln in (corpus / "MANIFEST.tsv").read_text().splitlines()[1:]
+            if ln.strip()
+        ]
+        bench_fetch("the corpus", [(str(corpus / r[0]), r[1], r[2], r[3]) for r in rows])
+
+
 def _has_pdfium_engine() -> bool:
     out = subprocess.run(ilacs("extract", "--help"), capture_output=True, text=True, cwd=ROOT)
     return "--engine" in out.stdout
@@ -248,10 +326,14 @@ def main() -> int:
     parser.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
     parser.add_argument("--samples-only", action="store_true")
     parser.add_argument("--search-only", action="store_true", help="only (8)")
+    parser.add_argument("--fetch-only", action="store_true", help="only (9) and (10)")
     parser.add_argument("--reports", help="a folder of saved Report JSON to fill (8)'s library")
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores")
     corpus = Path(args.corpus)
+    if args.fetch_only:
+        fetch_benches(corpus, args.samples_only)
+        return 0
     if args.search_only:
         if args.reports:
             bench_search(sorted(str(p) for p in Path(args.reports).glob("*.json")), True)
@@ -275,6 +357,7 @@ def main() -> int:
             bench_search(sorted(str(p) for p in Path(args.reports).glob("*.json")), True)
         else:
             bench_search(files, False)
+    fetch_benches(corpus, args.samples_only)
     return 0
 
 

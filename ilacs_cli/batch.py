@@ -77,8 +77,12 @@ def extract_one(path: str, data: bytes | None, options: dict[str, Any]) -> Outco
         )
 
 
-def _worker(conn: Connection, options: dict[str, Any]) -> None:
+def _worker(conn: Connection, options: dict[str, Any], parent: Connection | None = None) -> None:
     """A worker's loop: receive a task, send back its outcome, until told to stop."""
+    if parent is not None:
+        # the parent's end, inherited by the fork: closed, so that a parent killed with
+        # SIGKILL gives this worker end-of-file and it exits instead of waiting for ever
+        parent.close()
     for _ in range(MAX_TASKS_PER_WORKER):
         try:
             task = conn.recv()
@@ -173,7 +177,7 @@ class Batch:
 
         def start() -> _Slot:
             parent, child = ctx.Pipe()
-            process = ctx.Process(target=_worker, args=(child, self.options), daemon=True)
+            process = ctx.Process(target=_worker, args=(child, self.options, parent), daemon=True)
             process.start()
             child.close()
             return _Slot(process, parent)

@@ -563,6 +563,10 @@ from .cli_search import register as _register_search  # noqa: E402
 
 _register_search(app)
 
+from .cli_fetch import register as _register_fetch  # noqa: E402
+
+_register_fetch(app)
+
 
 def main() -> None:
     """The ``ilacs`` command. An exception that is not a domain error is a bug: one line on

@@ -30,6 +30,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from enum import Enum
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
@@ -140,6 +141,28 @@ MIGRATIONS: list[str] = [
            replace(replace(json_extract(r.json, '$.focus'), char(1), ' '), char(2), ' ')
     FROM reports r WHERE json_extract(r.json, '$.focus') IS NOT NULL ORDER BY r.id;
     INSERT INTO passages_fts (passages_fts) VALUES ('rebuild')
+    """,
+    # 2 -> 3: what `ilacs fetch` saw on Ofsted's site, one row per file URL (the site's
+    # facts: URN, link text, publication date), and what became of the file
+    """
+    CREATE TABLE fetched_files (
+        url            TEXT PRIMARY KEY,
+        urn            TEXT NOT NULL,
+        authority      TEXT NOT NULL,
+        link_text      TEXT NOT NULL,
+        published      TEXT,
+        sha256         TEXT,
+        status         TEXT NOT NULL,
+        report_id      TEXT,
+        path           TEXT,
+        etag           TEXT,
+        last_modified  TEXT,
+        reason         TEXT,
+        parser_version TEXT,
+        fetched_at     TEXT NOT NULL
+    );
+    CREATE INDEX fetched_files_urn ON fetched_files (urn);
+    CREATE INDEX fetched_files_sha256 ON fetched_files (sha256);
     """,
 ]
 
@@ -553,6 +576,153 @@ class Library:
                 lambda c: c.execute("SELECT 1 FROM reports WHERE id = ?", (report_id,)).fetchone()
             )
         )
+
+    # -- files fetched from Ofsted's site (ilacs fetch) -------------------------------------
+
+    def fetched(self, url: str) -> FetchedFile | None:
+        """What ``ilacs fetch`` recorded for this file URL, if anything."""
+        row = self._read(
+            lambda c: c.execute(
+                f"SELECT {_fetched_columns()} FROM fetched_files WHERE url = ?", (url,)
+            ).fetchone()
+        )
+        return FetchedFile._from_row(row) if row is not None else None
+
+    def fetched_files(
+        self, urn: str | None = None, status: FetchStatus | str | None = None
+    ) -> list[FetchedFile]:
+        """Every recorded file (optionally one authority's, or in one status), by URN then
+        publication date."""
+        where, params = [], []
+        if urn:
+            where.append("urn = ?")
+            params.append(urn)
+        if status:
+            where.append("status = ?")
+            params.append(FetchStatus(status).value)
+        sql = f"SELECT {_fetched_columns()} FROM fetched_files"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY urn, published, url"
+        return self._read(lambda c: [FetchedFile._from_row(r) for r in c.execute(sql, params)])
+
+    def record_fetched(self, item: FetchedFile) -> None:
+        """Insert or replace the record of one file URL (one transaction)."""
+        values = item.to_json()
+        columns = ", ".join(values)
+        with self._write() as conn:
+            conn.execute(
+                f"INSERT OR REPLACE INTO fetched_files ({columns}) "
+                f"VALUES ({', '.join('?' * len(values))})",
+                tuple(values.values()),
+            )
+
+    def site_facts(self, report_id: str) -> FetchedFile | None:
+        """The site's facts (URN, file URL, link text, publication date) for a stored
+        report, found through its sha256; None for a report that was not fetched."""
+        row = self._read(
+            lambda c: c.execute(
+                f"SELECT {_fetched_columns('f.')} FROM fetched_files f "
+                "JOIN reports r ON r.sha256 = f.sha256 "
+                "WHERE r.id = ? ORDER BY f.published DESC, f.url LIMIT 1",
+                (report_id,),
+            ).fetchone()
+        )
+        return FetchedFile._from_row(row) if row is not None else None
+
+    def site_facts_by_id(self) -> dict[str, FetchedFile]:
+        """:meth:`site_facts` for every fetched report at once, by report id (one query:
+        for exports)."""
+        rows = self._read(
+            lambda c: c.execute(
+                f"SELECT r.id AS report_key, {_fetched_columns('f.')} FROM fetched_files f "
+                "JOIN reports r ON r.sha256 = f.sha256 ORDER BY f.published, f.url"
+            ).fetchall()
+        )
+        out: dict[str, FetchedFile] = {}
+        for row in rows:
+            data = {k: row[k] for k in row.keys() if k != "report_key"}
+            out[row["report_key"]] = FetchedFile._from_mapping(data)  # the latest wins
+        return out
+
+    def replace(self, report_id: str, report: Report) -> SaveResult:
+        """Put ``report`` (a new version of a document: other bytes) in the place of entry
+        ``report_id``, which keeps its id. If those bytes are already stored under another
+        id, that entry is left as it is and given back instead."""
+        with self._write() as conn:
+            row = conn.execute(
+                "SELECT id FROM reports WHERE sha256 = ?", (report.source.sha256,)
+            ).fetchone()
+            if row is not None:
+                return SaveResult(row["id"], created=False)
+            if conn.execute("SELECT 1 FROM reports WHERE id = ?", (report_id,)).fetchone() is None:
+                raise self.missing(report_id)
+            stored = report.model_copy(update={"id": report_id})
+            values = self._values(stored)
+            conn.execute(
+                "UPDATE reports SET sha256 = ?, slug = ?, authority = ?, kind = ?, start = ?, "
+                '"end" = ?, letter_date = ?, overall = ?, parser_version = ?, '
+                "source_path = ?, json = ? WHERE id = ?",
+                (*values[1:11], values[12], report_id),
+            )
+            return SaveResult(report_id, created=False, updated=True)
+
+
+def _fetched_columns(prefix: str = "") -> str:
+    """The columns :class:`FetchedFile` reads (a later step may add others)."""
+    from dataclasses import fields
+
+    return ", ".join(prefix + f.name for f in fields(FetchedFile))
+
+
+class FetchStatus(str, Enum):
+    """What became of a file ``ilacs fetch`` found on the site."""
+
+    downloaded = "downloaded"  # on disk, checked to be a PDF, not yet in the library
+    added = "added"  # extracted and in the library (``report_id``)
+    not_pdf = "not_pdf"  # the site served something else (an HTML "Report not found")
+    refused = "refused"  # a PDF that this parser version does not extract (exit 3 or 4)
+    failed = "failed"  # the download or the extraction failed: tried again next run
+
+
+@dataclass(frozen=True)
+class FetchedFile:
+    """One file URL as ``ilacs fetch`` saw it on the site, and what became of it."""
+
+    url: str
+    urn: str
+    authority: str
+    link_text: str
+    published: dt.date | None
+    status: FetchStatus
+    sha256: str | None = None
+    report_id: str | None = None
+    path: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    reason: str | None = None
+    parser_version: str | None = None
+    fetched_at: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["published"] = self.published.isoformat() if self.published else None
+        data["status"] = self.status.value
+        data["fetched_at"] = self.fetched_at or dt.datetime.now(dt.UTC).isoformat(
+            timespec="seconds"
+        )
+        return data
+
+    @classmethod
+    def _from_row(cls, row: sqlite3.Row) -> FetchedFile:
+        return cls._from_mapping({key: row[key] for key in row.keys()})
+
+    @classmethod
+    def _from_mapping(cls, data: dict[str, Any]) -> FetchedFile:
+        data = dict(data)
+        data["published"] = dt.date.fromisoformat(data["published"]) if data["published"] else None
+        data["status"] = FetchStatus(data["status"])
+        return cls(**data)
 
 
 def _did_you_mean(ref: str, known: list[str]) -> str:
