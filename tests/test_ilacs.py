@@ -104,3 +104,29 @@ def test_trafford_page_split_paragraph(reports):
     assert eight.number == 8
     assert "multi-agency update on progress. However" in eight.text
     assert len(eight.pages) == 2
+
+
+def test_section_heading_require_improvement_is_not_read_as_good(tmp_path):
+    """Issue 12 §2: "... require improvement to be good" (plural verb, no colon), as 2018
+    reports print it, was read as the grade "good" and raised a false disagreement warning."""
+    from conftest import SEEDS
+
+    from ilacs_cli import extract
+
+    seed = (SEEDS / "trafford-2022-ilacs-inspection.txt").read_text(encoding="utf-8")
+    heading = (
+        "The experiences and progress of children who need help and protection: "
+        "requires improvement to be good"
+    )
+    assert heading in seed
+    text = seed.replace(
+        heading,
+        "The experiences and progress of children who need help and protection require "
+        "improvement to be good",
+    )
+    path = tmp_path / "trafford.txt"
+    path.write_text(text, encoding="utf-8")
+    report = extract(path)
+    assert not [w for w in report.warnings if "heading" in w], report.warnings
+    areas = {f.area.value for f in report.findings if f.area}
+    assert "help_and_protection" in areas

@@ -28,7 +28,7 @@ _ROW_START = re.compile(
 _GRADE_START = re.compile(r"^(outstanding|good|requires?\b|inadequate|adequate)", re.IGNORECASE)
 WNTI = re.compile(r"^what\s+needs\s+to\s+improve\b", re.IGNORECASE)
 _SECTION_GRADE = re.compile(
-    r"(?::|\s[–-]|\s(?=requires|outstanding|good|inadequate))\s*"
+    r"(?::|\s[–-]|\s(?=requires?|outstanding|good|inadequate))\s*"
     r"(outstanding|good|requires? improvement(?: to be good)?|inadequate)\s*\.?\s*$",
     re.IGNORECASE,
 )
