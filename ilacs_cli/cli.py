@@ -329,7 +329,9 @@ def _save(lib: Library, report: Report, quiet: bool) -> str | None:
     except IlacsError as exc:
         _error(exc.path, f"not saved in the library: {exc.reason}")
         return None
-    if saved.id != report.id and not quiet:
+    from .library import canonical_id
+
+    if saved.id != canonical_id(report) and not quiet:
         sys.stderr.write(f"Note: {report.source.path}: in the library as {saved.id}\n")
     return saved.id
 
@@ -432,14 +434,15 @@ def history(
 
     with _errors(), _library(library) as lib:
         reports = lib.history(authority)
+        own = lib.history_slugs(authority)[0]
     if fmt is Format.table:
         from rich.console import Console
 
         from .render import history_table
 
-        Console().print(history_table(reports))
+        Console().print(history_table(reports, own))
     else:
-        rows = history_rows(reports)[1]
+        rows = history_rows(reports, own)[1]
         indent = 2 if fmt is Format.json else None
         text = json.dumps(rows, indent=indent) if indent else "\n".join(map(json.dumps, rows))
         sys.stdout.write(text + "\n")
