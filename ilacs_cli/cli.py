@@ -329,9 +329,7 @@ def _save(lib: Library, report: Report, quiet: bool) -> str | None:
     except IlacsError as exc:
         _error(exc.path, f"not saved in the library: {exc.reason}")
         return None
-    from .library import canonical_id
-
-    if saved.id != canonical_id(report) and not quiet:
+    if saved.id != report.id and not quiet:
         sys.stderr.write(f"Note: {report.source.path}: in the library as {saved.id}\n")
     return saved.id
 

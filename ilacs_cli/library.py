@@ -191,15 +191,14 @@ def kind_tag(kind: Kind) -> str:
 
 
 def canonical_id(report: Report) -> str:
-    """The library id a document takes, from the document alone: the register slug, the
-    date it sorts by and its kind (``salford-2023-11-10-ilacs``,
-    ``salford-2025-10-15-focused-visit``); without any date, the kind and the first 8
-    hex digits of its sha256."""
-    day = report_date(report)
-    slug = report.local_authority.slug
-    if day is None:
-        return f"{slug}-{kind_tag(report.kind)}-{report.source.sha256[:8]}"
-    return f"{slug}-{day.isoformat()}-{kind_tag(report.kind)}"
+    """The library id a document takes, from the document alone (the report's own id
+    as the pipeline makes it, :func:`~ilacs_cli.register.document_id`): the register
+    slug, the date it sorts by and its kind (``salford-2023-11-10-ilacs``)."""
+    from .register import document_id
+
+    return document_id(
+        report.local_authority.slug, report_date(report), report.kind, report.source.sha256
+    )
 
 
 def library_id_candidates(report: Report) -> Iterator[str]:
@@ -438,9 +437,16 @@ class Library:
 
     def missing(self, ref: str) -> NotInLibrary:
         """The error for an id that is not here, suggesting close ids."""
-        return NotInLibrary(
-            "no report with this id in the library" + _did_you_mean(ref, self.ids()), ref
-        )
+        entries = self.entries()
+        ids = [e.id for e in entries]
+        if not any(i.startswith(f"{ref}-") for i in ids):
+            # close to a short form (salford-2032 ~ salford-2023): suggest its ids
+            years = {f"{e.slug}-{e.date.year}": e.id for e in entries if e.date}
+            close = difflib.get_close_matches(ref, list(years), n=3, cutoff=0.75)
+            if close:
+                hint = _did_you_mean(ref, [years[c] for c in close], exact=True)
+                return NotInLibrary("no report with this id in the library" + hint, ref)
+        return NotInLibrary("no report with this id in the library" + _did_you_mean(ref, ids), ref)
 
     # -- the API ----------------------------------------------------------------------------
 
@@ -692,8 +698,8 @@ def _migrate_register(conn: sqlite3.Connection) -> None:
             conn.execute("INSERT OR REPLACE INTO aliases (alias, id) VALUES (?, ?)", (old, new))
 
 
-def _did_you_mean(ref: str, known: list[str]) -> str:
-    close = [k for k in sorted(known) if k.startswith(f"{ref}-")][:3]
+def _did_you_mean(ref: str, known: list[str], exact: bool = False) -> str:
+    close = known[:3] if exact else [k for k in sorted(known) if k.startswith(f"{ref}-")][:3]
     close = close or difflib.get_close_matches(ref, known, n=3, cutoff=0.75)
     names = f"{', '.join(close[:-1])} or {close[-1]}" if len(close) > 1 else "".join(close)
     hint = f"; did you mean {names}?" if close else ""

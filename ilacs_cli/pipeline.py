@@ -9,7 +9,7 @@ from .extract import PARSER_VERSION
 from .ingest import Document
 from .layout import BlockKind, build_blocks, remove_furniture
 from .models import Kind, Period, Report, Source
-from .register import report_authority
+from .register import document_id, report_authority
 from .rules.context import Context, Draft
 from .rules.detect import detect
 from .rules.facts import document_facts
@@ -51,14 +51,13 @@ def extract_document(doc: Document, *, kind: Kind | None = None) -> Report:
 
 
 def _report(doc: Document, kind: Kind, draft: Draft) -> Report:
-    year_date = draft.end or draft.start or draft.letter_date
+    day = draft.end or draft.start or draft.letter_date
     first_page = (line.text for page in doc.pages[:1] for line in page.lines)
-    authority = report_authority(draft.local_authority, year_date, first_page, draft.warnings)
-    if year_date is None:
+    authority = report_authority(draft.local_authority, day, first_page, draft.warnings)
+    if day is None:
         draft.warnings.append("no inspection or letter date found")
-    report_id = f"{authority.slug}-{year_date.year}" if year_date else authority.slug
     return Report(
-        id=report_id,
+        id=document_id(authority.slug, day, kind, doc.sha256),
         kind=kind,
         local_authority=authority,
         inspection=Period(start=draft.start, end=draft.end),

@@ -28,10 +28,12 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .models import LocalAuthority
+    from .vocabulary import Kind
 
 __all__ = [
     "Authority",
     "Register",
+    "document_id",
     "normalise_name",
     "register",
     "report_authority",
@@ -394,6 +396,17 @@ class Register:
 def register() -> Register:
     """The bundled register, loaded once."""
     return Register.bundled()
+
+
+def document_id(slug: str, day: dt.date | None, kind: Kind, sha256: str) -> str:
+    """A document's id, from the document alone: its authority's slug, the date it sorts
+    by (the inspection's last day, else its first, else the letter's date) and its kind:
+    ``salford-2023-11-10-ilacs``, ``salford-2025-10-15-focused-visit``. Without any date:
+    the kind and the first 8 hex digits of its sha256."""
+    tag = kind.value.removesuffix("_inspection").replace("_", "-")
+    if day is None:
+        return f"{slug}-{tag}-{sha256[:8]}"
+    return f"{slug}-{day.isoformat()}-{tag}"
 
 
 def report_authority(
