@@ -547,5 +547,10 @@ def schema() -> None:
     sys.stdout.write(json.dumps(Report.model_json_schema(), indent=2) + "\n")
 
 
+from .cli_authorities import register as _register_authorities  # noqa: E402
+
+_register_authorities(app)
+
+
 def main() -> None:
     app()

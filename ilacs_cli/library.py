@@ -49,6 +49,7 @@ __all__ = [
     "Entry",
     "Library",
     "SaveResult",
+    "authority_rows",
     "default_library_path",
     "AmbiguousId",
     "canonical_id",
@@ -611,6 +612,21 @@ class Library:
             return [authority]
         return [found.slug, *(a.slug for a in register().lineage(found.slug))]
 
+    def latest_graded(self) -> dict[str, Report]:
+        """For each authority slug, the latest stored report that has judgements."""
+        by_slug: dict[str, list[Entry]] = {}
+        for e in self.entries():
+            if e.kind not in (Kind.FOCUSED_VISIT, Kind.MONITORING_VISIT):
+                by_slug.setdefault(e.slug, []).append(e)
+        latest: dict[str, Report] = {}
+        for slug, entries in by_slug.items():
+            for e in reversed(entries):
+                report = self.get(e.id)
+                if report.judgements:
+                    latest[slug] = report
+                    break
+        return latest
+
     def remove(self, report_id: str) -> bool:
         """Delete an entry (by id or short form); False if there was none.
         :class:`AmbiguousId` when a short form names several."""
@@ -750,6 +766,49 @@ def resolve(ref: str | Path, library: Library | None = None) -> Report:
         if path.suffix.lower() in (".json", ".pdf", ".txt") or os.sep in str(ref):
             raise UnreadableDocument("no such file (nor a library id)", str(ref)) from None
         raise exc from None
+
+
+#: The grade columns of ``ilacs authorities`` (csv), in order.
+AUTHORITY_GRADES = [
+    Area.OVERALL_EFFECTIVENESS,
+    Area.IMPACT_OF_LEADERS,
+    Area.HELP_AND_PROTECTION,
+    Area.CHILDREN_IN_CARE,
+    Area.CARE_LEAVERS,
+    Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS,
+]
+
+
+def authority_rows(library: Library | None = None, region: str | None = None) -> list[dict[str, Any]]:
+    """The register, one row per authority (``region``: a name or code, e.g. 'North
+    West' or 'NW'), each with the latest graded report the library holds on it (its id,
+    kind, date and grades) or None."""
+    from .register import register
+
+    latest = library.latest_graded() if library is not None else {}
+    wanted = re.sub(r"[^a-z]", "", region.lower()) if region else None
+    rows = []
+    for a in register():
+        if wanted and wanted not in {
+            re.sub(r"[^a-z]", "", (a.region or "").lower()),
+            (a.region_code or "").lower(),
+        }:
+            continue
+        row = a.to_json()
+        report = latest.get(a.slug)
+        row["latest"] = None
+        if report is not None:
+            day = report_date(report)
+            row["latest"] = {
+                "id": report.id,
+                "kind": report.kind.value,
+                "date": day.isoformat() if day else None,
+                "grades": {
+                    j.area.value: j.grade.value if j.grade else None for j in report.judgements
+                },
+            }
+        rows.append(row)
+    return rows
 
 
 def history_rows(

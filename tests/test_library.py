@@ -559,3 +559,67 @@ def test_a_full_disk_is_a_clear_error_and_nothing_half_written(lib, ilacs):
     assert [e.id for e in lib.entries()] == [SALFORD]
     assert lib.find_sha(fake_sha("big")) is None
     assert lib._conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+# -- migrating a library made before the register ----------------------------------------------
+
+
+def _version_1_library(path: Path, reports: list[Report], ids: list[str], slugs: list[str]):
+    """A library file as ilacs made it before the register (layout version 1)."""
+    conn = sqlite3.connect(path)
+    for statement in library_module.MIGRATIONS[0].split(";"):
+        if statement.strip():
+            conn.execute(statement)
+    conn.execute("PRAGMA user_version = 1")
+    for report, old_id, slug in zip(reports, ids, slugs, strict=True):
+        la = {"name": report.local_authority.name, "slug": slug}
+        data = report.model_dump(mode="json", exclude={"published", "framework"})
+        data.update(id=old_id, local_authority=la)
+        conn.execute(
+            "INSERT INTO reports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (old_id, report.source.sha256, slug, la["name"], report.kind.value,
+             None, data["inspection"]["end"], None, None, "1.3.0", report.source.path,
+             "2026-01-01T00:00:00+00:00", json.dumps(data)),
+        )
+    conn.commit()
+    conn.close()
+
+
+def test_a_version_1_library_is_migrated_to_register_ids(tmp_path, ilacs, visit):
+    path = tmp_path / "old.sqlite3"
+    dudley = variant(ilacs, "dudley", local_authority=ilacs.local_authority.model_copy(
+        update={"name": "Dudley MBC", "slug": "dudley-mbc"}))
+    twin = variant(ilacs, "twin")
+    _version_1_library(
+        path,
+        [ilacs, visit, dudley, twin],
+        ["salford-2023", "salford-2025", "dudley-mbc-2023", "salford-2023-ilacs-inspection"],
+        ["salford", "salford", "dudley-mbc", "salford"],
+    )
+    with Library(path) as lib:
+        assert lib.schema_version == SCHEMA_VERSION
+        entries = {e.sha256: e for e in lib.entries()}
+        assert entries[visit.source.sha256].id == VISIT
+        assert entries[dudley.source.sha256].id == "dudley-2023-11-10-ilacs"
+        assert entries[dudley.source.sha256].slug == "dudley"
+        assert entries[dudley.source.sha256].urn == "80464"
+        # two documents with the same authority, date and kind: both carry digits
+        assert entries[ilacs.source.sha256].id == f"{SALFORD}-{ilacs.source.sha256[:8]}"
+        # every old id still names its document
+        assert lib.get("salford-2025").id == VISIT
+        assert lib.get("dudley-mbc-2023").local_authority.la_code == "332"
+        assert lib.get("salford-2023").source.sha256 == ilacs.source.sha256
+        assert lib.get("salford-2023-ilacs-inspection").source.sha256 == twin.source.sha256
+        assert stored_json_id(lib, VISIT) == VISIT
+    # and the same documents extracted afresh (the register resolving "Dudley MBC") get
+    # the same ids
+    from ilacs_cli.register import report_authority
+
+    la = report_authority("Dudley MBC", dt.date(2023, 11, 10))
+    dudley = dudley.model_copy(update={"local_authority": la})
+    with Library(tmp_path / "new.sqlite3") as fresh:
+        for report in (twin, dudley, visit, ilacs):
+            fresh.save(report)
+        assert {e.sha256: e.id for e in fresh.entries()} == {
+            s: e.id for s, e in entries.items()
+        }
