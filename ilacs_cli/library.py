@@ -475,9 +475,7 @@ class Library:
                 )
                 return SaveResult(row["id"], created=False, updated=True)
             base = canonical_id(report)
-            clash = conn.execute(
-                "SELECT id, sha256 FROM reports WHERE id = ?", (base,)
-            ).fetchone()
+            clash = conn.execute("SELECT id, sha256 FROM reports WHERE id = ?", (base,)).fetchone()
             if clash is not None:
                 # the same authority, date and kind: both carry their sha256 digits
                 moved = next(
@@ -779,7 +777,9 @@ AUTHORITY_GRADES = [
 ]
 
 
-def authority_rows(library: Library | None = None, region: str | None = None) -> list[dict[str, Any]]:
+def authority_rows(
+    library: Library | None = None, region: str | None = None
+) -> list[dict[str, Any]]:
     """The register, one row per authority (``region``: a name or code, e.g. 'North
     West' or 'NW'), each with the latest graded report the library holds on it (its id,
     kind, date and grades) or None."""

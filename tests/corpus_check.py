@@ -18,10 +18,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from register_check import authority_problems  # noqa: E402
+
 from ilacs_cli import extract  # noqa: E402
 from ilacs_cli.errors import IlacsError  # noqa: E402
 from ilacs_cli.models import Area, Kind, Report  # noqa: E402
-from register_check import authority_problems  # noqa: E402
 
 TRUTH = ROOT / "tests" / "truth"
 

@@ -54,12 +54,18 @@ def test_jsonl_one_report_per_line():
     result = invoke("extract", SALFORD, "samples/trafford-2022.pdf", "-f", "jsonl")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert [json.loads(line)["id"] for line in lines] == ["salford-2023-11-10-ilacs", "trafford-2022-12-02-ilacs"]
+    assert [json.loads(line)["id"] for line in lines] == [
+        "salford-2023-11-10-ilacs",
+        "trafford-2022-12-02-ilacs",
+    ]
 
 
 def test_several_inputs_give_an_array():
     result = invoke("extract", SALFORD, "samples/trafford-2022.pdf", "-f", "json")
-    assert [r["id"] for r in json.loads(result.stdout)] == ["salford-2023-11-10-ilacs", "trafford-2022-12-02-ilacs"]
+    assert [r["id"] for r in json.loads(result.stdout)] == [
+        "salford-2023-11-10-ilacs",
+        "trafford-2022-12-02-ilacs",
+    ]
 
 
 def test_table_view(monkeypatch):
@@ -160,9 +166,11 @@ VISIT_ID = "salford-2025-10-15-focused-visit"
 
 def sha256_of(path: str) -> str:
     import hashlib
+
     from conftest import ROOT
 
     return hashlib.sha256((ROOT / path).read_bytes()).hexdigest()
+
 
 SEED = "samples/seeds/salford-2023-ilacs-inspection.txt"
 READ_ONLY = "/proc/ilacs-library.sqlite3"  # a read-only place, even for root
@@ -194,7 +202,9 @@ def test_add_says_what_it_added(added):
     result, _ = added
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert result.stderr == "added salford-2023-11-10-ilacs\nadded salford-2025-10-15-focused-visit\n"
+    assert (
+        result.stderr == "added salford-2023-11-10-ilacs\nadded salford-2025-10-15-focused-visit\n"
+    )
 
 
 def test_add_again_is_already_in_library(library):

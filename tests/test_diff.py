@@ -72,7 +72,10 @@ def _rows(d: ReportDiff) -> list[tuple[str, str | None, str | None, str]]:
 def test_salford_sides(salford: ReportDiff) -> None:
     assert salford.diff_schema_version == "1"
     assert (salford.old.id, salford.old.kind) == ("salford-2023-11-10-ilacs", Kind.ILACS_INSPECTION)
-    assert (salford.new.id, salford.new.kind) == ("salford-2025-10-15-focused-visit", Kind.FOCUSED_VISIT)
+    assert (salford.new.id, salford.new.kind) == (
+        "salford-2025-10-15-focused-visit",
+        Kind.FOCUSED_VISIT,
+    )
     assert salford.new.inspection.end == dt.date(2025, 10, 15)
     assert salford.warnings == []
 

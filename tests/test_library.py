@@ -29,10 +29,10 @@ from ilacs_cli.errors import (
 )
 from ilacs_cli.library import (
     SCHEMA_VERSION,
-    Library,
-    default_library_path,
     AmbiguousId,
+    Library,
     canonical_id,
+    default_library_path,
     history_rows,
     library_id_candidates,
     resolve,
@@ -155,8 +155,12 @@ def test_two_documents_with_the_same_authority_date_and_kind_both_carry_digits(l
 def test_short_forms_name_one_entry(lib, ilacs, visit):
     lib.save(ilacs)
     lib.save(visit)
-    monitoring = variant(ilacs, "mv", kind=Kind.MONITORING_VISIT,
-                         inspection=Period(start=dt.date(2023, 3, 1), end=dt.date(2023, 3, 2)))
+    monitoring = variant(
+        ilacs,
+        "mv",
+        kind=Kind.MONITORING_VISIT,
+        inspection=Period(start=dt.date(2023, 3, 1), end=dt.date(2023, 3, 2)),
+    )
     mv = lib.save(monitoring).id
     assert mv == "salford-2023-03-02-monitoring-visit"
     assert lib.resolve_id("salford-2025") == VISIT
@@ -441,9 +445,7 @@ def test_concurrent_writer_processes(tmp_path, ilacs, writers):
     assert [p.returncode for p in procs] == [0] * writers, [err for _, err in done]
     # every document has the same authority, date and kind: each id carries its digits
     # (the first saved took the plain id, and was renamed when the second came)
-    expected = {
-        f"{SALFORD}-{fake_sha(f'w{n}-{i}')[:8]}" for n in range(writers) for i in range(25)
-    }
+    expected = {f"{SALFORD}-{fake_sha(f'w{n}-{i}')[:8]}" for n in range(writers) for i in range(25)}
     with Library(path) as lib:
         assert {e.id for e in lib.entries()} == expected
         one = f"{SALFORD}-{fake_sha('w0-3')[:8]}"
@@ -498,9 +500,7 @@ DAYS = [dt.date(2020, 5, 1), dt.date(2021, 5, 1)]
 
 def _document(n: int) -> Report:
     """Document ``n``: always the same date, kind and sha256; several share both."""
-    return variant(
-        _base(), f"doc-{n}", inspection=Period(end=DAYS[n % 2]), kind=KINDS[n % 3]
-    )
+    return variant(_base(), f"doc-{n}", inspection=Period(end=DAYS[n % 2]), kind=KINDS[n % 3])
 
 
 def _ids(order: list[int]) -> dict[int, str]:
@@ -521,16 +521,19 @@ def test_the_same_documents_get_the_same_ids_in_any_order(saves, rnd):
     for n, report_id in ids.items():  # the id is the rule's, for the set
         doc = _document(n)
         twins = {m for m in ids if canonical_id(_document(m)) == canonical_id(doc)}
-        want = canonical_id(doc) if len(twins) == 1 else next(
-            i for i in library_id_candidates(doc) if i != canonical_id(doc)
+        want = (
+            canonical_id(doc)
+            if len(twins) == 1
+            else next(i for i in library_id_candidates(doc) if i != canonical_id(doc))
         )
         assert report_id == want
 
 
 def test_adding_the_same_files_in_two_orders_gives_the_same_ids(tmp_path, reports):
-    from ilacs_cli.cli import app
-    from typer.testing import CliRunner
     from conftest import SEEDS
+    from typer.testing import CliRunner
+
+    from ilacs_cli.cli import app
 
     files = [str(SEEDS / name) for name in (ILACS_TXT, VISIT_TXT, TRAFFORD_TXT)]
     runner = CliRunner()
@@ -577,9 +580,21 @@ def _version_1_library(path: Path, reports: list[Report], ids: list[str], slugs:
         data.update(id=old_id, local_authority=la)
         conn.execute(
             "INSERT INTO reports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (old_id, report.source.sha256, slug, la["name"], report.kind.value,
-             None, data["inspection"]["end"], None, None, "1.3.0", report.source.path,
-             "2026-01-01T00:00:00+00:00", json.dumps(data)),
+            (
+                old_id,
+                report.source.sha256,
+                slug,
+                la["name"],
+                report.kind.value,
+                None,
+                data["inspection"]["end"],
+                None,
+                None,
+                "1.3.0",
+                report.source.path,
+                "2026-01-01T00:00:00+00:00",
+                json.dumps(data),
+            ),
         )
     conn.commit()
     conn.close()
@@ -587,8 +602,13 @@ def _version_1_library(path: Path, reports: list[Report], ids: list[str], slugs:
 
 def test_a_version_1_library_is_migrated_to_register_ids(tmp_path, ilacs, visit):
     path = tmp_path / "old.sqlite3"
-    dudley = variant(ilacs, "dudley", local_authority=ilacs.local_authority.model_copy(
-        update={"name": "Dudley MBC", "slug": "dudley-mbc"}))
+    dudley = variant(
+        ilacs,
+        "dudley",
+        local_authority=ilacs.local_authority.model_copy(
+            update={"name": "Dudley MBC", "slug": "dudley-mbc"}
+        ),
+    )
     twin = variant(ilacs, "twin")
     _version_1_library(
         path,
@@ -620,6 +640,4 @@ def test_a_version_1_library_is_migrated_to_register_ids(tmp_path, ilacs, visit)
     with Library(tmp_path / "new.sqlite3") as fresh:
         for report in (twin, dudley, visit, ilacs):
             fresh.save(report)
-        assert {e.sha256: e.id for e in fresh.entries()} == {
-            s: e.id for s, e in entries.items()
-        }
+        assert {e.sha256: e.id for e in fresh.entries()} == {s: e.id for s, e in entries.items()}

@@ -196,8 +196,10 @@ def test_every_kind_has_a_framework():
 
 
 def test_published_where_printed():
-    doc = _doc("Somerset County Council\nInspection dates: 2 to 24 February 2015\n"
-               "Report published: 27 March 2015\n")
+    doc = _doc(
+        "Somerset County Council\nInspection dates: 2 to 24 February 2015\n"
+        "Report published: 27 March 2015\n"
+    )
     assert published_date(doc) == dt.date(2015, 3, 27)
     assert published_date(_doc("Published: 23 August 2013\n")) == dt.date(2013, 8, 23)
     assert published_date(_doc("This letter will be published on the Ofsted website.\n")) is None
@@ -211,7 +213,9 @@ def test_published_where_printed():
     ],
 )
 def test_ilacs_variant_from_the_inspections_length(start, end, variant):
-    got = framework_of(_doc("Inspection of X\n"), Kind.ILACS_INSPECTION, Draft(start=start, end=end))
+    got = framework_of(
+        _doc("Inspection of X\n"), Kind.ILACS_INSPECTION, Draft(start=start, end=end)
+    )
     assert (got.name, got.variant, got.basis) == ("ilacs", variant, "inspection_length")
 
 
@@ -248,8 +252,12 @@ def test_reports_carry_the_codes(reports):
         "North West",
     )
     assert report.framework.name == "ilacs"
-    old = Report.model_validate({**report.model_dump(mode="json"), "local_authority": {
-        "name": "Salford", "slug": "salford"}})  # saved JSON from before still validates
+    old = Report.model_validate(
+        {
+            **report.model_dump(mode="json"),
+            "local_authority": {"name": "Salford", "slug": "salford"},
+        }
+    )  # saved JSON from before still validates
     assert old.local_authority.urn is None and old.model_dump()["published"] is None
 
 
@@ -273,12 +281,33 @@ def _on(report: Report, slug: str, name: str, end: dt.date, sha: str) -> Report:
 def northants(reports, _library_in_tmp):
     base = reports("salford-2023.pdf")
     with Library(_library_in_tmp) as lib:
-        lib.save(_on(base, "northamptonshire", "Northamptonshire County Council",
-                     dt.date(2019, 7, 5), "a"))
-        lib.save(_on(base, "north-northamptonshire", "North Northamptonshire Council",
-                     dt.date(2022, 10, 14), "b"))
-        lib.save(_on(base, "west-northamptonshire", "West Northamptonshire Council",
-                     dt.date(2022, 10, 14), "c"))
+        lib.save(
+            _on(
+                base,
+                "northamptonshire",
+                "Northamptonshire County Council",
+                dt.date(2019, 7, 5),
+                "a",
+            )
+        )
+        lib.save(
+            _on(
+                base,
+                "north-northamptonshire",
+                "North Northamptonshire Council",
+                dt.date(2022, 10, 14),
+                "b",
+            )
+        )
+        lib.save(
+            _on(
+                base,
+                "west-northamptonshire",
+                "West Northamptonshire Council",
+                dt.date(2022, 10, 14),
+                "c",
+            )
+        )
     return _library_in_tmp
 
 
