@@ -11,6 +11,7 @@ targets are printed beside the ratios.
   5. ``ilacs --help`` start-up against a bare ``python -c pass``
   6. peak RSS of one worker over the whole corpus, first file to last
   7. ``--engine pdfium`` against the default engine, when the engine is present
+  8. ``ilacs export`` (every table, xlsx) of the library from (4) against ``ilacs list``
 
 Usage: python benchmarks/bench.py [--corpus DIR] [--samples-only]
 """
@@ -117,11 +118,21 @@ def bench_set(name: str, files: list[str], full: bool) -> None:
         env = {"ILACS_LIBRARY": str(Path(tmp) / "bench.sqlite3")}
         cold = timed(ilacs("extract", *files, "-f", "json", "--jobs", "2"), env)
         warm = timed(ilacs("extract", *files, "-f", "json", "--jobs", "2"), env)
+        listed = timed(ilacs("list", "-f", "json"), env, repeat=3)
+        book = str(Path(tmp) / "export.xlsx")
+        exported = timed(ilacs("export", "-f", "xlsx", "-o", book), env, repeat=3)
+        documents = timed(ilacs("export", "documents", "-f", "csv"), env, repeat=3)
     line(
         "(4) cold cache / warm cache (speed-up)",
         cold / warm,
         ">= 20",
         f"{cold:.1f} s vs {warm:.2f} s",
+    )
+    line(
+        "(8) export every table (xlsx) / ilacs list",
+        exported / listed,
+        "< 2 s",
+        f"{exported:.2f} s vs {listed:.2f} s; export documents -f csv {documents:.2f} s",
     )
     if _has_pdfium_engine():
         fast = timed(
