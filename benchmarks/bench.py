@@ -17,6 +17,7 @@ targets are printed beside the ratios.
      ``ilacs add`` of the same files: fetch's overhead per document (listing, downloading,
      checking, recording), both with ``--engine pdfium`` so that the overhead shows
   10. a re-run of that fetch with nothing new (only listing pages) against the first run
+  11. ``ilacs export`` (every table, xlsx) of the library from (4) against ``ilacs list``
 
 Usage: python benchmarks/bench.py [--corpus DIR] [--samples-only] [--search-only] [--fetch-only]
        [--reports DIR]   (saved Report JSON for (8); default: extract the corpus)
@@ -124,11 +125,21 @@ def bench_set(name: str, files: list[str], full: bool) -> None:
         env = {"ILACS_LIBRARY": str(Path(tmp) / "bench.sqlite3")}
         cold = timed(ilacs("extract", *files, "-f", "json", "--jobs", "2"), env)
         warm = timed(ilacs("extract", *files, "-f", "json", "--jobs", "2"), env)
+        listed = timed(ilacs("list", "-f", "json"), env, repeat=3)
+        book = str(Path(tmp) / "export.xlsx")
+        exported = timed(ilacs("export", "-f", "xlsx", "-o", book), env, repeat=3)
+        documents = timed(ilacs("export", "documents", "-f", "csv"), env, repeat=3)
     line(
         "(4) cold cache / warm cache (speed-up)",
         cold / warm,
         ">= 20",
         f"{cold:.1f} s vs {warm:.2f} s",
+    )
+    line(
+        "(11) export every table (xlsx) / ilacs list",
+        exported / listed,
+        "< 2 s",
+        f"{exported:.2f} s vs {listed:.2f} s; export documents -f csv {documents:.2f} s",
     )
     if _has_pdfium_engine():
         fast = timed(
@@ -238,7 +249,6 @@ def bench_search(files: list[str], from_json: bool) -> None:
         "info",
         f"{1000 * statistics.median(like):.1f} ms a LIKE scan of the passages",
     )
-
 
 
 def fetch_site(files: list[tuple[str, str, str, str]]):  # type: ignore[no-untyped-def]

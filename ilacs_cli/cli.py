@@ -321,12 +321,24 @@ def extract(
             sys.stdout.write(report.model_dump_json() + "\n")
             sys.stdout.flush()
     if lib is not None:
+        if not stream:  # a later document of the same authority, date and kind renames one
+            reports = [_current_id(lib, r) for r in reports]
         lib.close()
     if not stream:
         _emit(reports, fmt, output, findings, several=len(paths) > 1)
     _batch_exit(codes, len(paths), len(reports))
     if not saved_ok:
         raise typer.Exit(ExitCode.LIBRARY)
+
+
+def _current_id(lib: Library, report: Report) -> Report:
+    try:
+        entry = lib.find_sha(report.source.sha256)
+    except IlacsError:
+        return report
+    if entry is None or entry.id == report.id:
+        return report
+    return report.model_copy(update={"id": entry.id})
 
 
 def _save(lib: Library, report: Report, quiet: bool) -> str | None:
@@ -337,7 +349,9 @@ def _save(lib: Library, report: Report, quiet: bool) -> str | None:
     except IlacsError as exc:
         _error(exc.path, f"not saved in the library: {exc.reason}")
         return None
-    if saved.id != report.id and not quiet:
+    from .library import canonical_id
+
+    if saved.id != canonical_id(report) and not quiet:
         sys.stderr.write(_line("Note", report.source.path, f"in the library as {saved.id}"))
     return saved.id
 
@@ -443,14 +457,15 @@ def history(
 
     with _errors(), _library(library) as lib:
         reports = lib.history(authority)
+        own = lib.history_slugs(authority)[0]
     if fmt is Format.table:
         from rich.console import Console
 
         from .render import history_table
 
-        Console().print(history_table(reports))
+        Console().print(history_table(reports, own))
     else:
-        rows = history_rows(reports)[1]
+        rows = history_rows(reports, own)[1]
         indent = 2 if fmt is Format.json else None
         text = json.dumps(rows, indent=indent) if indent else "\n".join(map(json.dumps, rows))
         sys.stdout.write(text + "\n")
@@ -566,6 +581,14 @@ _register_search(app)
 from .cli_fetch import register as _register_fetch  # noqa: E402
 
 _register_fetch(app)
+
+from .cli_authorities import register as _register_authorities  # noqa: E402
+
+_register_authorities(app)
+
+from .cli_export import register as _register_export  # noqa: E402
+
+_register_export(app)
 
 
 def main() -> None:

@@ -247,7 +247,7 @@ def build(report: OlderReport) -> bytes:
 
 LAC = OlderReport(
     title="Inspection of looked after children services",
-    authority="Borsetshire County Council",
+    authority="Lincolnshire County Council",
     dates="15 – 19 July 2013",
     inspector="Gary Lamb HMI",
     sections=[
@@ -296,7 +296,7 @@ LAC = OlderReport(
 
 CHILD_PROTECTION = OlderReport(
     title="Inspection of local authority arrangements for the protection of children",
-    authority="Wessex Borough Council",
+    authority="Halton Borough Council",
     dates="4 – 15 February 2013",
     inspector="Jan Edwards HMI",
     dates_joined_to_inspector=True,

@@ -33,8 +33,8 @@ def cp(pdfs):
 
 def test_lac_inspection_report(lac):
     assert lac.kind is Kind.LAC_INSPECTION
-    assert lac.id == "borsetshire-2013"
-    assert lac.local_authority.name == "Borsetshire County Council"
+    assert lac.id == "lincolnshire-2013"
+    assert lac.local_authority.name == "Lincolnshire County Council"
     assert (lac.inspection.start, lac.inspection.end) == (
         dt.date(2013, 7, 15),
         dt.date(2013, 7, 19),
@@ -58,8 +58,8 @@ def test_lac_inspection_report(lac):
 
 def test_child_protection_inspection_report(cp):
     assert cp.kind is Kind.CHILD_PROTECTION_INSPECTION
-    assert cp.id == "wessex-2013"
-    assert cp.local_authority.name == "Wessex Borough Council"
+    assert cp.id == "halton-2013"
+    assert cp.local_authority.name == "Halton Borough Council"
     assert [(j.area, j.grade) for j in cp.judgements] == [
         (A.OVERALL_EFFECTIVENESS, G.INADEQUATE),
         (A.CAPACITY_FOR_IMPROVEMENT, G.ADEQUATE),
@@ -74,7 +74,7 @@ def test_child_protection_inspection_report(cp):
 def test_wrapped_title_is_not_the_authority(lac):
     # "Inspection of looked after children / services" wraps; the authority is the line
     # under the title, never the title's last word
-    assert lac.local_authority.name == "Borsetshire County Council"
+    assert lac.local_authority.name == "Lincolnshire County Council"
 
 
 def test_reporting_inspector_without_a_colon(lac):
@@ -197,7 +197,7 @@ def test_child_protection_summary_seed(reports):
 
 LAC_REPORT = """\
 Inspection of services for looked after children
-Borsetshire County Council
+Lincolnshire County Council
 Inspection dates: 14 - 25 May 2012
 
 | Overall effectiveness | Good |
@@ -215,8 +215,8 @@ Within three months:
 def test_lac_inspection_from_text():
     r = extract("lac.txt", data=LAC_REPORT.encode())
     assert r.kind is Kind.LAC_INSPECTION
-    assert r.local_authority.name == "Borsetshire County Council"
-    assert r.id == "borsetshire-2012"
+    assert r.local_authority.name == "Lincolnshire County Council"
+    assert r.id == "lincolnshire-2012"
     assert [(j.area, j.grade) for j in r.judgements] == [
         (Area.OVERALL_EFFECTIVENESS, Grade.GOOD),
         (Area.CAPACITY_FOR_IMPROVEMENT, Grade.OUTSTANDING),

@@ -90,7 +90,7 @@ def test_sif_findings_sections(salford_2015):
 
 
 LSCB_REVIEW = """\
-Borsetshire County Council
+Lincolnshire County Council
 Review of the effectiveness of the Local Safeguarding Children Board
 Inspection date: 3 March 2016 to 24 March 2016
 The Local Safeguarding Children Board requires improvement
@@ -111,7 +111,7 @@ Lead inspector: Jane Example HMI
 def test_lscb_review_from_text():
     r = extract("review.txt", data=LSCB_REVIEW.encode())
     assert r.kind is Kind.LSCB_REVIEW
-    assert r.id == "borsetshire-2016"
+    assert r.id == "lincolnshire-2016"
     assert [(j.area, j.grade) for j in r.judgements] == [(Area.LSCB, Grade.REQUIRES_IMPROVEMENT)]
     assert r.overall_effectiveness is None
     assert [a.text for a in r.improvement_areas] == [

@@ -279,12 +279,12 @@ def test_dates_before_the_authority_name():
     text = LETTER.format(
         **{
             **DEFAULTS,
-            "summarises": "This letter summarises the findings of the focused visit on 4 and 5 February 2025 to Borsetshire County Council children's services.",
+            "summarises": "This letter summarises the findings of the focused visit on 4 and 5 February 2025 to Lincolnshire County Council children's services.",
         }
     )
     text = text.replace("Focused visit to Exampleshire County Council children's services\n", "")
     r = extract("letter.txt", data=text.encode())
-    assert r.local_authority.name == "Borsetshire County Council"
+    assert r.local_authority.name == "Lincolnshire County Council"
     assert (r.inspection.start, r.inspection.end) == (dt.date(2025, 2, 4), dt.date(2025, 2, 5))
 
 
@@ -293,7 +293,7 @@ def test_visit_dates_without_a_year_take_the_letters():
         summarises="This letter summarises the findings of the focused visit to Exampleshire County Council children's services on 4 and 5 February."
     )
     assert (r.inspection.start, r.inspection.end) == (dt.date(2025, 2, 4), dt.date(2025, 2, 5))
-    assert r.warnings == [
+    assert rule_warnings(r) == [
         "visit dates printed without a year ('4 and 5 February'): the letter's year taken"
     ]
     # a December visit in a January letter is the year before
@@ -319,7 +319,7 @@ def test_visit_printed_across_a_year_is_read_plausibly():
         letter_date="21 November 2024",
     )
     assert (r.inspection.start, r.inspection.end) == (dt.date(2024, 10, 24), dt.date(2024, 10, 25))
-    assert r.warnings == [
+    assert rule_warnings(r) == [
         "visit dates printed as '24 October 2024 to 25 October 2025', a visit of 367 days; "
         "read as 2024-10-24 to 2024-10-25"
     ]
@@ -332,7 +332,7 @@ def test_letter_dated_before_its_visit_is_read_plausibly():
     )
     assert r.letter_date == dt.date(2025, 1, 21)
     assert r.id == "exampleshire-2024"
-    assert r.warnings == [
+    assert rule_warnings(r) == [
         "letter dated 2024-01-21, before its visit (2024-12-18 to 2024-12-19); read as 2025-01-21"
     ]
 
@@ -365,3 +365,9 @@ def test_focus_introducing_a_list_keeps_the_bullets():
         "Inspectors looked at the local authority's arrangements for:\n"
         "children in need\nchildren subject to a child protection plan"
     )
+
+
+def rule_warnings(report):
+    """The letter rules' warnings: these letters name a fictional council, which the
+    authority register adds a warning of its own about."""
+    return [w for w in report.warnings if "is not in the register" not in w]

@@ -315,4 +315,3 @@ def extract_visit(ctx: Context, draft: Draft) -> None:
                 )
     if not any(name == "main" for _, name in sections):
         draft.warnings.append("no 'Main findings' section found")
-
