@@ -16,7 +16,6 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
-from pathlib import Path
 from typing import Any
 
 from .errors import ExitCode, IlacsError
@@ -116,7 +115,8 @@ class Batch:
     timeout: float = 120.0
     options: dict[str, Any] = field(default_factory=dict)
     cached: Callable[[str], Report | None] | None = None
-    stdin: bytes | None = None
+    #: stdin's bytes when a path is ``-``, or the error reading it gave (too large)
+    stdin: bytes | IlacsError | None = None
 
     def __iter__(self) -> Iterator[Outcome]:
         """Outcomes in input order, each as soon as it and those before it are done."""
@@ -132,7 +132,11 @@ class Batch:
 
     def _tasks(self) -> Iterator[_Task | Outcome]:
         for index, path in enumerate(self.paths):
-            data = self.stdin if path == "-" else None
+            if path == "-" and isinstance(self.stdin, IlacsError):
+                error = self.stdin
+                yield Outcome(index, "<stdin>", code=int(error.exit_code), reason=error.reason)
+                continue
+            data = self.stdin if path == "-" and isinstance(self.stdin, bytes) else None
             if self.cached is not None:
                 hit = self._from_cache(index, path, data)
                 if hit is not None:
@@ -141,9 +145,13 @@ class Batch:
             yield _Task(index, "<stdin>" if path == "-" else path, data)
 
     def _from_cache(self, index: int, path: str, data: bytes | None) -> Outcome | None:
+        from .reading import read_input
+
         try:
-            raw = data if data is not None else Path(path).read_bytes()
-        except OSError:
+            # regular files only, bounded: a pipe or /dev/zero must not hang this process,
+            # which reads outside any worker's time limit
+            raw = data if data is not None else read_input(path)
+        except IlacsError:
             return None  # the extractor says why, in its own words
         report = self.cached(hashlib.sha256(raw).hexdigest()) if self.cached else None
         if report is None:

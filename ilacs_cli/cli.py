@@ -186,7 +186,14 @@ def _outcomes(
     from .batch import Batch
     from .extract import PARSER_VERSION
 
-    stdin = sys.stdin.buffer.read() if "-" in paths else None
+    stdin: bytes | IlacsError | None = None
+    if "-" in paths:
+        from .reading import read_stream
+
+        try:
+            stdin = read_stream(sys.stdin.buffer)  # bounded: `extract - < /dev/zero` stops
+        except IlacsError as exc:
+            stdin = exc
     jobs = jobs or os.cpu_count() or 1
     batch = Batch(
         paths,

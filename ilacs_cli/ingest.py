@@ -878,14 +878,9 @@ def load(
     """
     name = str(path)
     if data is None:
-        try:
-            data = Path(path).read_bytes()
-        except IsADirectoryError as exc:
-            raise UnreadableDocument("is a directory", name) from exc
-        except FileNotFoundError as exc:
-            raise UnreadableDocument("no such file", name) from exc
-        except OSError as exc:
-            raise UnreadableDocument(f"cannot read ({exc.strerror or exc})", name) from exc
+        from .reading import read_input  # hostile input: regular files only, size-bounded
+
+        data = read_input(path)
     digest = sha256_of(data)
     if not data.strip():
         raise UnreadableDocument("empty file", name)
