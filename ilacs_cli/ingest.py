@@ -885,6 +885,11 @@ def load(
     if not data.strip():
         raise UnreadableDocument("empty file", name)
     if looks_like_pdf(data):
+        # hostile input: object/xref streams and layered compression, measured from the raw
+        # bytes before pdfminer inflates them while opening the file (ilacs_cli.ingest_guard)
+        from .ingest_guard import check_raw_streams
+
+        check_raw_streams(data, name)
         return document_from_pdf(data, name, digest, password=password, max_pages=max_pages)
     head = data[:2048].lower()
     if b"<html" in head or b"<!doctype html" in head:
