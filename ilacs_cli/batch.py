@@ -12,8 +12,10 @@ from __future__ import annotations
 import hashlib
 import multiprocessing as mp
 import os
+import re
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
@@ -54,13 +56,41 @@ class _Task:
     data: bytes | None = None
 
 
+@contextmanager
+def library_warnings() -> Iterator[list[str]]:
+    """The warnings pdfplumber logs while a document is read ("Metadata key ... could not
+    be parsed"), collected as one-line texts instead of reaching stderr raw (Python's
+    last-resort handler prints a record that no handler takes)."""
+    import logging
+
+    caught: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            text = re.sub(r"^\[WARNING\]\s*", "", record.getMessage()).strip()
+            if text and text not in caught:
+                caught.append(text)
+
+    handler = Collect(logging.WARNING)
+    logger = logging.getLogger("pdfplumber")
+    logger.addHandler(handler)
+    try:
+        yield caught
+    finally:
+        logger.removeHandler(handler)
+
+
 def extract_one(path: str, data: bytes | None, options: dict[str, Any]) -> Outcome:
-    """Extract in this process, turning every failure into an :class:`Outcome`."""
+    """Extract in this process, turning every failure into an :class:`Outcome`; what
+    pdfplumber logs becomes the report's warnings."""
     from .extract import extract
 
     started = time.perf_counter()
     try:
-        report = extract(path, data=data, **options)
+        with library_warnings() as logged:
+            report = extract(path, data=data, **options)
+        if logged:
+            report = report.model_copy(update={"warnings": [*report.warnings, *logged]})
         return Outcome(0, path, report=report, seconds=time.perf_counter() - started)
     except IlacsError as exc:
         return Outcome(0, exc.path or path, code=int(exc.exit_code), reason=exc.reason)
