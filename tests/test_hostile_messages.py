@@ -245,3 +245,15 @@ def test_diff_of_saved_json_within_the_limit(tmp_path):
     result = invoke("diff", str(old), str(old), "-f", "json")
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["old"]["id"] == "salford-2025"
+
+
+def test_every_exit_code_is_documented():
+    """The README's exit-code table has a row for each ExitCode (7 was added here)."""
+    import re
+
+    from ilacs_cli.errors import ExitCode
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Exit codes", 1)[1].split("\n## ", 1)[0]
+    rows = {int(m) for m in re.findall(r"^\| (\d+) \|", section, re.MULTILINE)}
+    assert rows == {int(code) for code in ExitCode}
