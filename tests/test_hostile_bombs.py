@@ -9,6 +9,7 @@ pre-scan, the 600 MiB object stream was read at 1.2 GB and the 1 GiB xref stream
 
 from __future__ import annotations
 
+import functools
 import struct
 import zlib
 from pathlib import Path
@@ -57,6 +58,7 @@ def _layered(prefix: bytes, mebibytes: int, layers: int) -> bytes:
     return data
 
 
+@functools.lru_cache(maxsize=8)
 def pdf15(
     *,
     objstm_padding: int = 0,
