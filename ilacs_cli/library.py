@@ -222,7 +222,10 @@ def _sqlite_reason(exc: sqlite3.Error) -> str:
     if "file is not a database" in text:
         return "not an ilacs library (not a SQLite database)"
     if "malformed" in text:
-        return f"the library file is damaged ({text}){_DAMAGED}"
+        return (
+            f"the library file is damaged ({text}); restore it from a backup, or use another "
+            "file with --library"
+        )
     if "disk is full" in text or "database or disk is full" in text:
         return "the disk is full (nothing was saved; the library is as it was)"
     if "locked" in text or "busy" in text:
@@ -377,7 +380,9 @@ class Library:
         except sqlite3.DatabaseError as exc:
             rows = [str(exc)]
         if rows != ["ok"]:
-            detail = rows[0] if len(rows) == 1 else f"{rows[0]}, ..."
+            # SQLite's report is several lines: the first that names a problem says enough
+            lines = [ln for r in rows for ln in r.splitlines() if ln and "***" not in ln]
+            detail = (lines or ["not ok"])[0] + (", ..." if len(lines) > 1 else "")
             raise self._fail(f"the library file is damaged (quick_check: {detail}){_DAMAGED}")
         self._checked = True
 
