@@ -153,12 +153,22 @@ def test_output_into_a_missing_folder(tmp_path):
     assert result.stderr == f"Error: {out}: cannot write (No such file or directory)\n"
 
 
-def test_output_to_a_device_is_written_not_replaced(tmp_path):
-    link = tmp_path / "null.json"
-    link.symlink_to("/dev/null")
-    result = invoke("extract", str(SEED), "--no-save", "-f", "json", "-o", str(link))
+def test_output_to_a_pipe_is_written_not_replaced(tmp_path):
+    """A target that is not a regular file (a pipe here; /dev/null, /dev/stdout) is
+    written to, never replaced by a renamed FILE.tmp (as root that replaced /dev/null)."""
+    import threading
+
+    pipe = tmp_path / "out.json"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()), daemon=True)
+    reader.start()
+    result = invoke("extract", str(SEED), "--no-save", "-f", "json", "-o", str(pipe))
+    reader.join(timeout=30)
     assert (result.exit_code, result.stderr) == (0, "")
-    assert link.is_symlink() and sorted(p.name for p in tmp_path.iterdir()) == ["null.json"]
+    assert json.loads(received[0])["id"] == "salford-2025"
+    assert stat.S_ISFIFO(os.stat(pipe).st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]
 
 
 # --------------------------------------------------------------------------- pdfplumber's log
