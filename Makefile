@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CORPUS ?= ../shared/corpus
 
-.PHONY: demo test corpus bench lint golden clean
+.PHONY: demo test corpus bench lint golden fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,12 @@ corpus: $(STAMP)
 # Speed as ratios against baselines measured in the same run (not part of make test).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py --corpus $(CORPUS)
+
+# Mutated samples and seed texts, each with a time and a memory limit; counts by exit code.
+# Fails on an internal error, a traceback, a hang or output that does not validate.
+FUZZ_COUNT ?= 300
+fuzz: $(STAMP)
+	$(BIN)/python tests/fuzz/fuzz.py --count $(FUZZ_COUNT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check ilacs_cli tests

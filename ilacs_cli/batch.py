@@ -12,11 +12,12 @@ from __future__ import annotations
 import hashlib
 import multiprocessing as mp
 import os
+import re
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
-from pathlib import Path
 from typing import Any
 
 from .errors import ExitCode, IlacsError
@@ -55,13 +56,41 @@ class _Task:
     data: bytes | None = None
 
 
+@contextmanager
+def library_warnings() -> Iterator[list[str]]:
+    """The warnings pdfplumber logs while a document is read ("Metadata key ... could not
+    be parsed"), collected as one-line texts instead of reaching stderr raw (Python's
+    last-resort handler prints a record that no handler takes)."""
+    import logging
+
+    caught: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            text = re.sub(r"^\[WARNING\]\s*", "", record.getMessage()).strip()
+            if text and text not in caught:
+                caught.append(text)
+
+    handler = Collect(logging.WARNING)
+    logger = logging.getLogger("pdfplumber")
+    logger.addHandler(handler)
+    try:
+        yield caught
+    finally:
+        logger.removeHandler(handler)
+
+
 def extract_one(path: str, data: bytes | None, options: dict[str, Any]) -> Outcome:
-    """Extract in this process, turning every failure into an :class:`Outcome`."""
+    """Extract in this process, turning every failure into an :class:`Outcome`; what
+    pdfplumber logs becomes the report's warnings."""
     from .extract import extract
 
     started = time.perf_counter()
     try:
-        report = extract(path, data=data, **options)
+        with library_warnings() as logged:
+            report = extract(path, data=data, **options)
+        if logged:
+            report = report.model_copy(update={"warnings": [*report.warnings, *logged]})
         return Outcome(0, path, report=report, seconds=time.perf_counter() - started)
     except IlacsError as exc:
         return Outcome(0, exc.path or path, code=int(exc.exit_code), reason=exc.reason)
@@ -120,7 +149,8 @@ class Batch:
     timeout: float = 120.0
     options: dict[str, Any] = field(default_factory=dict)
     cached: Callable[[str], Report | None] | None = None
-    stdin: bytes | None = None
+    #: stdin's bytes when a path is ``-``, or the error reading it gave (too large)
+    stdin: bytes | IlacsError | None = None
 
     def __iter__(self) -> Iterator[Outcome]:
         """Outcomes in input order, each as soon as it and those before it are done."""
@@ -136,7 +166,11 @@ class Batch:
 
     def _tasks(self) -> Iterator[_Task | Outcome]:
         for index, path in enumerate(self.paths):
-            data = self.stdin if path == "-" else None
+            if path == "-" and isinstance(self.stdin, IlacsError):
+                error = self.stdin
+                yield Outcome(index, "<stdin>", code=int(error.exit_code), reason=error.reason)
+                continue
+            data = self.stdin if path == "-" and isinstance(self.stdin, bytes) else None
             if self.cached is not None:
                 hit = self._from_cache(index, path, data)
                 if hit is not None:
@@ -145,9 +179,13 @@ class Batch:
             yield _Task(index, "<stdin>" if path == "-" else path, data)
 
     def _from_cache(self, index: int, path: str, data: bytes | None) -> Outcome | None:
+        from .reading import read_input
+
         try:
-            raw = data if data is not None else Path(path).read_bytes()
-        except OSError:
+            # regular files only, bounded: a pipe or /dev/zero must not hang this process,
+            # which reads outside any worker's time limit
+            raw = data if data is not None else read_input(path)
+        except IlacsError:
             return None  # the extractor says why, in its own words
         report = self.cached(hashlib.sha256(raw).hexdigest()) if self.cached else None
         if report is None:

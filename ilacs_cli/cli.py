@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
@@ -186,7 +186,14 @@ def _outcomes(
     from .batch import Batch
     from .extract import PARSER_VERSION
 
-    stdin = sys.stdin.buffer.read() if "-" in paths else None
+    stdin: bytes | IlacsError | None = None
+    if "-" in paths:
+        from .reading import read_stream
+
+        try:
+            stdin = read_stream(sys.stdin.buffer)  # bounded: `extract - < /dev/zero` stops
+        except IlacsError as exc:
+            stdin = exc
     jobs = jobs or os.cpu_count() or 1
     batch = Batch(
         paths,
@@ -504,11 +511,9 @@ def diff(
 
     with _errors(debug):
         refs = [old, new]
-        if all(Path(r).is_file() for r in refs):
-            a, b = (resolve(r) for r in refs)
-        else:
-            with _library(library) as lib:
-                a, b = (resolve(r, lib) for r in refs)
+        lib = None if all(Path(r).is_file() for r in refs) else _library(library)
+        with lib or nullcontext():
+            a, b = (_resolved(resolve, r, lib) for r in refs)
         result = compare(a, b)
     if fmt is Format.table:
         from rich.console import Console
@@ -516,12 +521,23 @@ def diff(
         from .render_diff import print_diff
 
         if output is not None:
-            with output.open("w", encoding="utf-8") as fh:
+            with _output(output) as fh:
                 print_diff(Console(file=fh, width=120, color_system=None), result)
         else:
             print_diff(Console(), result)
         return
     _write(result.model_dump_json(indent=2 if fmt is Format.json else None) + "\n", output)
+
+
+def _resolved(resolve, ref: str, lib: Library | None) -> Report:  # type: ignore[no-untyped-def]
+    """``resolve(ref)``, with what pdfplumber logs on the way as ``Warning:`` lines."""
+    from .batch import library_warnings
+
+    with library_warnings() as logged:
+        report = resolve(ref, lib) if lib is not None else resolve(ref)
+    for warning in logged:
+        sys.stderr.write(_line("Warning", ref, warning))
+    return report  # type: ignore[no-any-return]
 
 
 def _emit(reports, fmt: Format, output: Path | None, findings: bool, several: bool) -> None:  # type: ignore[no-untyped-def]
@@ -533,7 +549,7 @@ def _emit(reports, fmt: Format, output: Path | None, findings: bool, several: bo
         from .render import print_report
 
         if output is not None:
-            with output.open("w", encoding="utf-8") as fh:
+            with _output(output) as fh:
                 console = Console(file=fh, width=120, color_system=None)
                 for report in reports:
                     print_report(console, report, findings=findings)
@@ -559,11 +575,45 @@ def _emit(reports, fmt: Format, output: Path | None, findings: bool, several: bo
 def _write(text: str, output: Path | None) -> None:
     """Data to stdout, or to FILE atomically (a reader never sees half a file)."""
     if output is not None:
-        tmp = output.with_name(output.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(output)
+        with _output(output) as fh:
+            fh.write(text)
     else:
         sys.stdout.write(text)
+
+
+@contextmanager
+def _output(output: Path) -> Iterator[TextIO]:
+    """FILE open for writing. A regular file (or a new one) is written through FILE.tmp,
+    renamed over FILE once complete; a device or a pipe (/dev/stdout) is written to
+    directly, never replaced. A failure (the disk is full, no such folder) is one line on
+    stderr and exit 7, FILE as it was and no FILE.tmp left behind."""
+    import errno
+    import stat
+
+    try:
+        direct = not stat.S_ISREG(output.stat().st_mode)
+    except OSError:
+        direct = False  # a new file (or one stat cannot see: opening it says why)
+    tmp = None if direct else output.with_name(output.name + ".tmp")
+    try:
+        try:
+            with open(output if tmp is None else tmp, "w", encoding="utf-8") as fh:
+                yield fh
+            if tmp is not None:
+                tmp.replace(output)
+        except BaseException:
+            if tmp is not None:
+                tmp.unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+            reason = "cannot write: the disk is full"
+        else:
+            reason = f"cannot write ({exc.strerror or exc})"
+        if tmp is not None and output.exists():
+            reason += f"; {output.name} is as it was"
+        _error(str(output), reason)
+        raise typer.Exit(ExitCode.OUTPUT) from None
 
 
 @app.command()

@@ -16,6 +16,7 @@ class ExitCode(IntEnum):
     UNREADABLE = 4  # not a PDF, damaged, encrypted, no text layer, missing (file or library id)
     INTERNAL = 5  # a bug in ilacs
     LIBRARY = 6  # the library file cannot be used (unwritable, not SQLite, from a newer ilacs)
+    OUTPUT = 7  # the output file (-o FILE) cannot be written: disk full, no such folder, ...
 
 
 class IlacsError(Exception):

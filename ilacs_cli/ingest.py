@@ -307,18 +307,18 @@ def load(
     """
     name = str(path)
     if data is None:
-        try:
-            data = Path(path).read_bytes()
-        except IsADirectoryError as exc:
-            raise UnreadableDocument("is a directory", name) from exc
-        except FileNotFoundError as exc:
-            raise UnreadableDocument("no such file", name) from exc
-        except OSError as exc:
-            raise UnreadableDocument(f"cannot read ({exc.strerror or exc})", name) from exc
+        from .reading import read_input  # hostile input: regular files only, size-bounded
+
+        data = read_input(path)
     digest = sha256_of(data)
     if not data.strip():
         raise UnreadableDocument("empty file", name)
     if looks_like_pdf(data):
+        # hostile input: object/xref streams and layered compression, measured from the raw
+        # bytes before pdfminer inflates them while opening the file (ilacs_cli.ingest_guard)
+        from .ingest_guard import check_raw_streams
+
+        check_raw_streams(data, name)
         return document_from_pdf(data, name, digest, password=password, max_pages=max_pages)
     head = data[:2048].lower()
     if b"<html" in head or b"<!doctype html" in head:

@@ -80,12 +80,14 @@ def load_pdfium(
     """
     name = str(path)
     if data is None:
-        try:
-            data = Path(path).read_bytes()
-        except OSError:
-            return ingest.load(path, password=password, max_pages=max_pages)
+        from .reading import read_input
+
+        data = read_input(path)  # regular files only, size-bounded (as ingest.load)
     if not ingest.looks_like_pdf(data) or b"%%EOF" not in data:
         return ingest.load(path, data=data, password=password, max_pages=max_pages)
+    from .ingest_guard import check_raw_streams
+
+    check_raw_streams(data, name)  # PDFium, too, inflates object and xref streams on opening
     try:
         pages, count = _read_pdf(data, name, password, max_pages)
     except UnreadableDocument:

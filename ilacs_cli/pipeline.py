@@ -7,6 +7,7 @@ from __future__ import annotations
 from .errors import UnsupportedDocument
 from .ingest import Document
 from .layout import BlockKind, build_blocks, remove_furniture
+from .match_text import fold_document, restore_report
 from .models import Kind, Period, Report, Source
 from .register import report_authority
 from .rules.context import Context, Draft
@@ -18,6 +19,13 @@ from .version import PARSER_VERSION
 
 
 def extract_document(doc: Document, *, kind: Kind | None = None) -> Report:
+    # the rules match text without zero-width/bidi marks or combining accents; the output
+    # gets the document's printed words back (ilacs_cli.match_text)
+    printed = fold_document(doc)
+    return restore_report(_extract(doc, kind), printed)
+
+
+def _extract(doc: Document, kind: Kind | None) -> Report:
     remove_furniture(doc)
     ctx = Context(doc=doc, blocks=build_blocks(doc))
     try:

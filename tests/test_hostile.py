@@ -568,16 +568,14 @@ def test_a_page_with_too_many_shapes(tmp_path):
     ],
 )
 def test_pages_within_the_limits_read_in_linear_time(tmp_path, layout, ops):
-    """Each took 10-60 s when grouping words into lines was quadratic."""
-    import time
-
+    """Each took 10-60 s when grouping words into lines was quadratic. No timing here (the
+    machines are noisy): the grouping and joining steps' linearity is pinned by operation
+    counts in tests/test_hostile_scaling.py; this checks the pages are read to the end."""
     writer = PdfWriter()
     writer.page(b"\n".join(ops))
     page = tmp_path / f"{layout}.pdf"
     page.write_bytes(writer.tobytes())
-    start = time.perf_counter()
     refused(invoke(str(page)), page, 3, NOT_A_REPORT)
-    assert time.perf_counter() - start < 8
 
 
 BOMB = (

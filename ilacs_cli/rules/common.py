@@ -53,6 +53,17 @@ def _spell_numeric(m: re.Match[str]) -> str:
     return f"{int(m.group(1))} {_MONTH_NAMES[month - 1]} {m.group(3)}"
 
 
+def _month(token: str) -> int:
+    """The month a matched token names. The patterns match case-insensitively, so they
+    take "auguſt" (long s) or "aprıl" (dotless i) too: fold the token once (casefold), and
+    if it still is no key, find the name that matched it the way the pattern did."""
+    token = token.rstrip(".")
+    found = MONTHS.get(token.casefold())
+    if found is None:
+        found = next(n for name, n in MONTHS.items() if re.fullmatch(name, token, re.IGNORECASE))
+    return found
+
+
 def parse_dates(text: str) -> list[dt.date]:
     """Every day named in a date phrase, with months and years carried back from later
     tokens: "21 November to 2 December 2022" -> [2022-11-21, 2022-12-02]; numeric dates
@@ -66,7 +77,7 @@ def parse_dates(text: str) -> list[dt.date]:
         if m.group("year"):
             year = int(m.group("year"))
         elif m.group("month"):
-            month = MONTHS[m.group("month").lower().rstrip(".")]
+            month = _month(m.group("month"))
         elif m.group("day"):
             days.append((int(m.group("day")), month, year))
     out: list[dt.date] = []
@@ -99,7 +110,7 @@ def single_date(text: str) -> dt.date | None:
     if not m:
         return None
     try:
-        return dt.date(int(m.group(3)), MONTHS[m.group(2).lower()], int(m.group(1)))
+        return dt.date(int(m.group(3)), _month(m.group(2)), int(m.group(1)))
     except ValueError:
         return None
 
