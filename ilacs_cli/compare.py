@@ -35,6 +35,14 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .models import GRADE_RANK, Area, Grade, Kind, Period, Report
+from .vocabulary import (
+    FRAMEWORK_OF_KIND,
+    Comparability,
+    Framework,
+    area_info,
+    area_order,
+    comparability,
+)
 
 DIFF_SCHEMA_VERSION = "1"
 
@@ -71,6 +79,8 @@ class Change(StrEnum):
     NEW = "new"  # graded only in the new report (the old one has grades, not this area)
     NOT_GRADED = "not_graded"  # the old or the new report has no grades (e.g. a visit)
     NO_LONGER_GRADED = "no_longer_graded"  # graded only in the old report
+    # both graded, but under judgements or frameworks that do not measure the same thing
+    NOT_COMPARABLE = "not_comparable"
 
 
 class ImprovementStatus(StrEnum):
@@ -102,6 +112,12 @@ class JudgementChange(_Model):
     new_grade: Grade | None
     change: Change
     note: str | None = Field(default=None, description="Why, when it is not a plain change.")
+    comparability: Comparability | None = Field(
+        default=None,
+        description="Whether the two grades compare: comparable, comparable_with_caveat "
+        "(the caveat is in the note) or not_comparable (change is then not_comparable and "
+        "the note gives the indicative reading); null when one side has no grade.",
+    )
 
 
 class Evidence(_Model):
@@ -754,53 +770,13 @@ def _units(report: Report, side: Literal["old", "new"]) -> tuple[list[_Unit], li
 
 # --------------------------------------------------------------------------- judgements
 
-_CARE = {
-    Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS,
-    Area.CHILDREN_IN_CARE,
-    Area.CARE_LEAVERS,
-    Area.CHILDREN_LOOKED_AFTER,
-    Area.ADOPTION_PERFORMANCE,
-}
-_ORDER = [
-    Area.IMPACT_OF_LEADERS,
-    Area.LEADERSHIP_MANAGEMENT_GOVERNANCE,
-    Area.HELP_AND_PROTECTION,
-    Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS,
-    Area.CHILDREN_LOOKED_AFTER,
-    Area.CHILDREN_IN_CARE,
-    Area.ADOPTION_PERFORMANCE,
-    Area.CARE_LEAVERS,
-    Area.LSCB,
-]
-
-#: For each area, the areas of another framework that carry its subject, best first.
-_SUCCESSORS: dict[Area, list[Area]] = {
-    Area.IMPACT_OF_LEADERS: [Area.LEADERSHIP_MANAGEMENT_GOVERNANCE],
-    Area.LEADERSHIP_MANAGEMENT_GOVERNANCE: [Area.IMPACT_OF_LEADERS],
-    Area.HELP_AND_PROTECTION: [],
-    Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS: [
-        Area.CHILDREN_IN_CARE,
-        Area.CARE_LEAVERS,
-        Area.CHILDREN_LOOKED_AFTER,
-    ],
-    Area.CHILDREN_IN_CARE: [Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS, Area.CHILDREN_LOOKED_AFTER],
-    Area.CARE_LEAVERS: [Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS],
-    Area.CHILDREN_LOOKED_AFTER: [Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS, Area.CHILDREN_IN_CARE],
-    Area.ADOPTION_PERFORMANCE: [
-        Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS,
-        Area.CHILDREN_IN_CARE,
-        Area.CHILDREN_LOOKED_AFTER,
-    ],
-    Area.LSCB: [],
-}
-
 
 def _map_areas(old: Iterable[Area], new: Iterable[Area]) -> list[tuple[Area | None, Area | None]]:
     """Pairs (old area, new area) across frameworks; None on one side when unmatched."""
     old_set, new_set = set(old), set(new)
     pairs: list[tuple[Area | None, Area | None]] = []
     matched_new: set[Area] = set()
-    for a in sorted(old_set, key=_ORDER.index):
+    for a in sorted(old_set, key=area_order):
         if a in new_set:
             targets = [a]
         elif (
@@ -810,7 +786,8 @@ def _map_areas(old: Iterable[Area], new: Iterable[Area]) -> list[tuple[Area | No
             # the 2023 split: both new rows continue the old combined one
             targets = [x for x in (Area.CHILDREN_IN_CARE, Area.CARE_LEAVERS) if x in new_set]
         else:
-            targets = [next((s for s in _SUCCESSORS[a] if s in new_set), None)]  # type: ignore[list-item]
+            successors = area_info(a).successors
+            targets = [next((s for s in successors if s in new_set), None)]  # type: ignore[list-item]
             # a care-leavers row never continues a combined row that already has its own
             if a == Area.CARE_LEAVERS and Area.CARE_LEAVERS in new_set:
                 targets = [Area.CARE_LEAVERS]
@@ -818,10 +795,10 @@ def _map_areas(old: Iterable[Area], new: Iterable[Area]) -> list[tuple[Area | No
             pairs.append((a, t))
             if t is not None:
                 matched_new.add(t)
-    for b in sorted(new_set - matched_new, key=_ORDER.index):
+    for b in sorted(new_set - matched_new, key=area_order):
         # a new area with a predecessor that is already mapped elsewhere stays "new"
         pairs.append((None, b))
-    pairs.sort(key=lambda p: (_ORDER.index(p[1] or p[0]), _ORDER.index(p[0] or p[1])))  # type: ignore[arg-type]
+    pairs.sort(key=lambda p: (area_order(p[1] or p[0]), area_order(p[0] or p[1])))  # type: ignore[arg-type]
     return pairs
 
 
@@ -835,6 +812,34 @@ def _kind_words(report: Report) -> str:
 def _a(report: Report) -> str:
     words = _kind_words(report)
     return ("an " if words[0] in "aeiou" else "a ") + words
+
+
+def _direction(old: Grade, new: Grade) -> Change:
+    r = GRADE_RANK[new] - GRADE_RANK[old]
+    return Change.IMPROVED if r > 0 else Change.DECLINED if r < 0 else Change.UNCHANGED
+
+
+def _graded(
+    a: Area,
+    b: Area,
+    og: Grade,
+    ng: Grade,
+    old_fw: Framework | None,
+    new_fw: Framework | None,
+) -> tuple[Change, str | None, Comparability]:
+    """The change between two grades, where they compare (see :data:`AREAS`): a change
+    across judgements that do not compare is ``not_comparable``, its reading a note."""
+    how, why = comparability(a, b, old_fw, new_fw)
+    direction = _direction(og, ng)
+    was = f"the old report's '{area_info(a).title.lower()}' judgement" if a != b else None
+    if how is Comparability.NOT_COMPARABLE:
+        reading = f"indicative only: {og.value} -> {ng.value} would read as {direction.value}"
+        text = "; ".join(
+            x for x in (f"not comparable with {was}" if was else None, why, reading) if x
+        )
+        return Change.NOT_COMPARABLE, text, how
+    parts = [f"compared with {was}" if was else None, f"caveat: {why}" if why else None]
+    return direction, "; ".join(p for p in parts if p) or None, how
 
 
 def _judgements(
@@ -852,7 +857,11 @@ def _judgements(
     elif not old_graded:
         note = f"The old report is {_a(old)}, which has no grades: no judgement can be compared."
 
+    old_fw, new_fw = FRAMEWORK_OF_KIND.get(old.kind), FRAMEWORK_OF_KIND.get(new.kind)
+    how: Comparability | None = None
+
     def change(a: Area | None, b: Area | None) -> JudgementChange:
+        how: Comparability | None = None
         og = old_rows[a].grade if a else None
         ng = new_rows[b].grade if b else None
         row_area = b or a
@@ -874,16 +883,7 @@ def _judgements(
             kind = Change.NOT_GRADED
             text = f"no grade in the {'old' if og is None else 'new'} report for this area"
         else:
-            diff_rank = GRADE_RANK[ng] - GRADE_RANK[og]
-            kind = (
-                Change.IMPROVED
-                if diff_rank > 0
-                else Change.DECLINED
-                if diff_rank < 0
-                else Change.UNCHANGED
-            )
-            if a != b:
-                text = f"compared with the old report's '{_AREA_LABELS[a].lower()}' judgement"
+            kind, text, how = _graded(a, b, og, ng, old_fw, new_fw)
         return JudgementChange(
             area=row_area,
             old_area=a,
@@ -892,14 +892,15 @@ def _judgements(
             new_grade=ng,
             change=kind,
             note=text,
+            comparability=how,
         )
 
     if new_graded and old_graded:
         rows = [change(a, b) for a, b in _map_areas(old_rows, new_rows)]
     elif old_graded:
-        rows = [change(a, None) for a in sorted(old_rows, key=_ORDER.index)]
+        rows = [change(a, None) for a in sorted(old_rows, key=area_order)]
     else:
-        rows = [change(None, b) for b in sorted(new_rows, key=_ORDER.index)]
+        rows = [change(None, b) for b in sorted(new_rows, key=area_order)]
 
     overall: JudgementChange | None = None
     oa, na = old.overall_effectiveness, new.overall_effectiveness
@@ -908,9 +909,7 @@ def _judgements(
         if not old_graded or not new_graded:
             kind, text = Change.NOT_GRADED, rows[0].note if rows else note
         elif oa and na:
-            r = GRADE_RANK[na] - GRADE_RANK[oa]
-            kind = Change.IMPROVED if r > 0 else Change.DECLINED if r < 0 else Change.UNCHANGED
-            text = None
+            kind, text, how = _graded(ov, ov, oa, na, old_fw, new_fw)
         elif oa:
             kind, text = (
                 Change.NO_LONGER_GRADED,
@@ -928,6 +927,7 @@ def _judgements(
             new_grade=na,
             change=kind,
             note=text,
+            comparability=how,
         )
     return overall, rows, note
 
@@ -1251,19 +1251,6 @@ def _progress_evidence(
 
 # --------------------------------------------------------------------------- findings
 
-_AREA_LABELS = {
-    Area.IMPACT_OF_LEADERS: "Impact of leaders",
-    Area.HELP_AND_PROTECTION: "Help and protection",
-    Area.CHILDREN_IN_CARE: "Children in care",
-    Area.CARE_LEAVERS: "Care leavers",
-    Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS: "Children in care and care leavers",
-    Area.CHILDREN_LOOKED_AFTER: "Children looked after",
-    Area.ADOPTION_PERFORMANCE: "Adoption performance",
-    Area.LEADERSHIP_MANAGEMENT_GOVERNANCE: "Leadership, management and governance",
-    Area.LSCB: "Local Safeguarding Children Board",
-    Area.OVERALL_EFFECTIVENESS: "Overall effectiveness",
-}
-
 
 def _finding_groups(old: Report, new: Report) -> list[tuple[Area | None, list[Area], list[Area]]]:
     old_areas = {f.area for f in old.findings if f.area}
@@ -1271,20 +1258,17 @@ def _finding_groups(old: Report, new: Report) -> list[tuple[Area | None, list[Ar
     if not old_areas or not new_areas:
         return [(None, [], [])]
     groups: dict[Area, tuple[set[Area], set[Area]]] = {}
-    pairs = _map_areas(old_areas, new_areas)
-    combined = {a for a, b in pairs if a and b and a != b and {a, b} <= _CARE}
-    for a, b in pairs:
+    for a, b in _map_areas(old_areas, new_areas):
         if a is None or b is None:
             continue
         # a combined care row on either side gathers all the care rows into one group
-        key = a if (a in combined and a == Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS) else b
-        if b == Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS:
-            key = b
+        combined = Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS
+        key = combined if combined in (a, b) else b
         olds, news = groups.setdefault(key, (set(), set()))
         olds.add(a)
         news.add(b)
-    ordered = sorted(groups.items(), key=lambda kv: _ORDER.index(kv[0]))
-    return [(k, sorted(o, key=_ORDER.index), sorted(n, key=_ORDER.index)) for k, (o, n) in ordered]
+    ordered = sorted(groups.items(), key=lambda kv: area_order(kv[0]))
+    return [(k, sorted(o, key=area_order), sorted(n, key=area_order)) for k, (o, n) in ordered]
 
 
 def _theme_counts(units: list[_Unit]) -> dict[str, tuple[int, list[int]]]:
@@ -1392,7 +1376,7 @@ def _findings(m: _Matcher, old: Report, new: Report) -> list[FindingsChange]:
                 )
             )
         old_themes, new_themes = _theme_counts(olds), _theme_counts(news)
-        label = _AREA_LABELS[key] if key else "All findings"
+        label = area_info(key).title if key else "All findings"
         visits = [
             f"the {side} report is {_a(r)}"
             for side, r in (("old", old), ("new", new))

@@ -31,6 +31,7 @@ from ilacs_cli.compare import (
     themes_of,
 )
 from ilacs_cli.models import Area, Grade, Judgement, Kind, Report
+from ilacs_cli.vocabulary import Comparability
 from ilacs_cli.render_diff import print_diff
 
 
@@ -298,10 +299,21 @@ def test_2023_split_maps_both_new_rows_to_the_combined_one(samples: dict[str, Re
         for r in d.judgements
         if r.new_area in (Area.CHILDREN_IN_CARE, Area.CARE_LEAVERS)
     ]
+    # children in care compare with the combined row (with a caveat); care leavers, one
+    # part of the combined judgement, do not: the change is shown as indicative only
     assert care == [
         (Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS, Area.CHILDREN_IN_CARE, Change.IMPROVED),
-        (Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS, Area.CARE_LEAVERS, Change.IMPROVED),
+        (Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS, Area.CARE_LEAVERS, Change.NOT_COMPARABLE),
     ]
+    cic, leavers = (
+        r for r in d.judgements if r.new_area in (Area.CHILDREN_IN_CARE, Area.CARE_LEAVERS)
+    )
+    assert cic.comparability is Comparability.CAVEAT
+    assert cic.note is not None and "caveat: the 2018-23 grade covered care leavers too" in cic.note
+    assert leavers.comparability is Comparability.NOT_COMPARABLE
+    assert leavers.note is not None and leavers.note.endswith(
+        "indicative only: requires_improvement -> outstanding would read as improved"
+    )
     # the findings of the combined section are compared with both new sections together
     care_group = [g for g in d.findings if g.area == Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS]
     assert care_group[0].new_areas == [Area.CHILDREN_IN_CARE, Area.CARE_LEAVERS]
@@ -322,16 +334,49 @@ def test_sif_areas_map_to_ilacs(samples: dict[str, Report]) -> None:
         Grade.GOOD,
     )
     d = diff(sif, base)
-    assert [(r.old_area, r.new_area, r.change) for r in d.judgements] == [
-        (Area.LEADERSHIP_MANAGEMENT_GOVERNANCE, Area.IMPACT_OF_LEADERS, Change.DECLINED),
-        (Area.HELP_AND_PROTECTION, Area.HELP_AND_PROTECTION, Change.UNCHANGED),
-        (Area.CHILDREN_LOOKED_AFTER, Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS, Change.DECLINED),
-        (Area.ADOPTION_PERFORMANCE, Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS, Change.DECLINED),
-        (Area.CARE_LEAVERS, Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS, Change.DECLINED),
-        (Area.LSCB, None, Change.NO_LONGER_GRADED),
+    # SIF -> ILACS: changes only where the judgements compare, each with its caveat; the
+    # SIF's adoption and care-leavers grades are not set against the combined care row
+    assert [(r.old_area, r.new_area, r.change, r.comparability) for r in d.judgements] == [
+        (
+            Area.LEADERSHIP_MANAGEMENT_GOVERNANCE,
+            Area.IMPACT_OF_LEADERS,
+            Change.DECLINED,
+            Comparability.CAVEAT,
+        ),
+        (
+            Area.HELP_AND_PROTECTION,
+            Area.HELP_AND_PROTECTION,
+            Change.UNCHANGED,
+            Comparability.CAVEAT,
+        ),
+        (
+            Area.CHILDREN_LOOKED_AFTER,
+            Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS,
+            Change.DECLINED,
+            Comparability.CAVEAT,
+        ),
+        (
+            Area.ADOPTION_PERFORMANCE,
+            Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS,
+            Change.NOT_COMPARABLE,
+            Comparability.NOT_COMPARABLE,
+        ),
+        (
+            Area.CARE_LEAVERS,
+            Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS,
+            Change.NOT_COMPARABLE,
+            Comparability.NOT_COMPARABLE,
+        ),
+        (Area.LSCB, None, Change.NO_LONGER_GRADED, None),
     ]
     assert d.judgements[-1].note == "no successor judgement in the new report"
+    assert d.judgements[3].note == (
+        "not comparable with the old report's 'adoption performance' judgement; "
+        "the SIF's adoption grade measured adoption performance only; "
+        "indicative only: good -> requires_improvement would read as declined"
+    )
     assert d.overall is not None and d.overall.change is Change.DECLINED
+    assert d.overall.comparability is Comparability.CAVEAT
 
 
 def test_new_area_and_dropped_overall(samples: dict[str, Report]) -> None:
