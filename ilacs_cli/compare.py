@@ -88,6 +88,8 @@ class ImprovementStatus(StrEnum):
     PERSISTING = "persisting"
     NOT_MENTIONED = "not_mentioned"
     NEW = "new"
+    #: the new report is on the subject but its evidence is weak or mixed: read it yourself
+    UNCLEAR = "unclear"
 
 
 Polarity = Literal["positive", "negative", "neutral"]
@@ -154,6 +156,14 @@ class ImprovementAreaChange(_Model):
     related: list[Evidence] = Field(
         default_factory=list,
         description="For new improvement areas: the old report's findings on the subject.",
+    )
+    confidence: float | None = Field(
+        default=None,
+        description="0-1: how sure the verdict is (how squarely the evidence is on the "
+        "subject and how one-sided it is); null for new items.",
+    )
+    subject: str | None = Field(
+        default=None, description="The item's head phrase: what its evidence is about."
     )
 
 
@@ -1040,46 +1050,385 @@ def _same_subject(a_themes: Iterable[str], b_themes: Iterable[str]) -> bool:
     return bool(sa & sb) if (sa and sb) else True
 
 
-def _improvement_areas(m: _Matcher, old: Report, new: Report) -> list[ImprovementAreaChange]:
-    new_ias = [
-        (i, _item_text(ia.text), themes_of(_item_text(ia.text)))
-        for i, ia in enumerate(new.improvement_areas, 1)
-    ]
+# --------------------------------------------------------------------------- the ledger
+#
+# Each of the old report's improvement items is read for its subject first (its head
+# phrase: "The quality of supervision" in "The quality of supervision, including for early
+# help"), then the new report's sentences about that subject are retrieved (IDF-weighted
+# coverage of the subject's words and vocabulary themes, BM25-style: a word common in the
+# new report says little), and only those are weighed, clause by clause.
+
+#: Where a side phrase or a purpose begins: what follows is not the item's subject.
+_SIDE = re.compile(
+    r",?\s+(?:including|includ\w+ for|particularly|especially|in particular|notably"
+    r"|so that|in order to|to ensure|to enable|to reduce|to increase|to improve|to support"
+    r"|to prevent|to make|to demonstrate|to promote|to inform|to secure|to meet|to provide"
+    r"|to help|to identify|to better|to strengthen|to achieve|to evidence|to assure|to drive"
+    r"|to allow|ensuring|which|and that|and ensure|as well as|for example|such as|with a"
+    r" focus)\b"
+    r"|\s+[-–—(]\s*|[;:]\s|\.\s",
+    re.IGNORECASE,
+)
+_LEAD = re.compile(
+    r"^(?:urgently\s+|as a priority,?\s+)?(?:ensure|improve|strengthen|develop|review|make sure"
+    r"|increase|reduce|establish|embed|continue to|undertake|evaluate|monitor|address)"
+    r"(?:\s+(?:that|the|all|how|whether))*\s+",
+    re.IGNORECASE,
+)
+_HEAD_MIN_STEMS = 2
+
+
+@dataclass(frozen=True)
+class _Subject:
+    head: str
+    stems: frozenset[str]  # content stems of the head
+    rest: frozenset[str]  # content stems of the side phrases
+    free: frozenset[str]  # head stems outside the vocabulary's phrases (what is said of it)
+    themes: frozenset[str]  # subject themes of the head (or of the whole, if none)
+    aspects: frozenset[str]  # aspect themes (delay, oversight ...) of the whole item
+
+
+def _subject(text: str) -> _Subject:
+    """What an improvement item is about: its head phrase, before side phrases."""
+    body = _LEAD.sub("", text.strip())
+    m = _SIDE.search(body)
+    head = body[: m.start()] if m else body
+    if len(set(_stems(head)) - _GENERIC) < _HEAD_MIN_STEMS and m:
+        # a bare head ("Strategy discussions") keeps its first side phrase's words apart
+        head = head if _subjects(_themes(head)) else body
+    all_themes = set(_themes(text))
+    head_themes = _subjects(_themes(head)) or _subjects(all_themes)
+    stems = frozenset(_stems(head)) - _GENERIC
+    rest = frozenset(_stems(body)) - stems - _GENERIC
+    return _Subject(
+        head.strip(" ,."),
+        stems,
+        rest,
+        _free_stems(head),
+        frozenset(head_themes),
+        frozenset(all_themes - _SUBJECTS),
+    )
+
+
+class _Index:
+    """The new report's sentences as a small retrieval index: document frequencies of
+    stems and themes, for IDF weights (a word or theme in half of the sentences is
+    almost no evidence of being on a subject)."""
+
+    def __init__(self, units: list[_Unit]) -> None:
+        self.units = units
+        df: Counter[str] = Counter()
+        self.terms: dict[int, frozenset[str]] = {}
+        for u in units:
+            terms = frozenset(_stems(u.text)) | {"#" + t for t in u.themes}
+            self.terms[id(u)] = terms
+            df.update(terms)
+        n = max(len(units), 1)
+        # BM25's idf, floored so that a very common term still counts a little
+        self.idf = {t: max(0.05, math.log(1 + (n - c + 0.5) / (c + 0.5))) for t, c in df.items()}
+        self.default = math.log(1 + (n + 0.5) / 0.5)
+
+    def weight(self, term: str) -> float:
+        # a term the new report never uses ("MARAT" after the front door was renamed)
+        # weighs in a query as a rare one, not as the rarest possible
+        return self.idf.get(term, _ABSENT * self.default)
+
+
+def _query(s: _Subject) -> dict[str, float]:
+    q: dict[str, float] = {}
+    for t in s.stems:
+        q[t] = 1.0
+    for t in s.rest:
+        q.setdefault(t, 0.25)
+    for t in s.themes:
+        q["#" + t] = 2.0
+    for t in s.aspects:
+        q.setdefault("#" + t, 0.5)
+    return q
+
+
+def _relevance(index: _Index, q: dict[str, float], terms: frozenset[str]) -> float:
+    """IDF-weighted share of the query found in a sentence (0..1), against the query's
+    strongest terms only: a long item is not less findable than a short one."""
+    weights = sorted((w * index.weight(t) for t, w in q.items()), reverse=True)
+    total = sum(weights[:_QUERY_TERMS])
+    if not total:
+        return 0.0
+    found = sum(w * index.weight(t) for t, w in q.items() if t in terms)
+    return min(1.0, found / total)
+
+
+# Stance, clause by clause ---------------------------------------------------------------
+
+_CONTRAST = re.compile(
+    r"(?:^|[,;]\s*|\s)(?:however|but|although|though|while|whilst|yet|despite|nevertheless"
+    r"|notwithstanding|except)\b[,]?\s*",
+    re.IGNORECASE,
+)
+_CONCESSIVE = frozenset({"although", "though", "while", "whilst", "despite", "notwithstanding"})
+
+#: Ofsted's evaluative phrases, beyond single cue words (matched on lower-cased text).
+_EVALUATIVE: tuple[tuple[re.Pattern[str], float], ...] = tuple(
+    (re.compile(p), w)
+    for p, w in (
+        (r"\btoo (many|few|long|slow|often|much|variable|early|soon)\b", -1.5),
+        # negation over coordinated cue words: "not consistent or effective"
+        (
+            r"\bnot (always |yet |consistently |sufficiently |routinely )?(consistent|effective"
+            r"|good|strong|timely|robust|clear|sufficient|embedded|purposeful|thorough"
+            r"|comprehensive|proportionate|well)\w*( (or|and|nor) \w+)?",
+            -1.5,
+        ),
+        (
+            r"\bnot (yet|always|consistently|all|sufficiently|routinely|fully|well|been|enough)\b",
+            -1.5,
+        ),
+        (r"\b(is|are|was|were|has|have) not yet\b", -1.0),
+        (r"\bdo(es)? not\b|\bdid not\b|\bhas not\b|\bhave not\b|\bare not\b|\bis not\b", -0.5),
+        (r"\black of\b|\black\b|\babsence of\b", -1.0),
+        (r"\bremains? (a|an) (area|weakness|concern|challenge)", -2.0),
+        (
+            r"\b(still|continue[sd]? to) (be )?(an? )?"
+            r"(area|weak|inconsistent|variable|poor|limited)",
+            -2.0,
+        ),
+        (r"\bmore (work|progress) (is|needs|to)|\bmore to do\b|\bfurther work\b", -1.0),
+        (
+            r"\bwork is (under ?way|ongoing|in progress)|\bat an early stage\b|\bin its infancy\b",
+            -1.0,
+        ),
+        (
+            r"\bhave (been )?(significantly |considerably )?improved\b|\bhas (been )?"
+            r"(significantly |considerably )?improved\b|\bimprovements? (in|to)\b",
+            1.5,
+        ),
+        (r"\bnow\b", 0.5),
+        (r"\bwell (established|embedded|developed|coordinated|managed|supported|attended)\b", 1.0),
+        (r"\b(good|strong|effective|high) quality\b", 1.0),
+        (r"\bin a timely (way|manner)\b|\bwithout (delay|drift)\b|\bno (delay|drift)\b", 1.5),
+        (r"\bprevent(s|ed|ing)? (them|children|young people|him|her) from\b", -2.0),
+    )
+)
+
+
+def _clauses(text: str) -> list[tuple[str, float]]:
+    """A sentence in clauses, each with its weight: the clause after a contrast ("However,
+    ...", "..., but ...") or the main clause after a concession ("Although ..., ...")
+    carries the sentence's verdict."""
+    parts: list[tuple[str, float]] = []
+    last = 0
+    marker = ""
+    for m in _CONTRAST.finditer(text):
+        chunk = text[last : m.start()].strip()
+        if chunk:
+            parts.append((chunk, marker))  # type: ignore[arg-type]
+        marker = m.group(0).strip(" ,;").lower()
+        last = m.end()
+    parts.append((text[last:].strip(), marker))  # type: ignore[arg-type]
+    out: list[tuple[str, float]] = []
+    for chunk, mark in parts:
+        if mark in _CONCESSIVE:
+            # "although X, Y": X is conceded; the main clause after its comma weighs more
+            conceded, _, main = chunk.partition(",")
+            out.append((conceded, 0.6))
+            if main.strip():
+                out.append((main, 1.5))
+        elif mark:
+            out.append((chunk, 1.5))
+        else:
+            out.append((chunk, 1.0 if len(parts) == 1 else 0.8))
+    return [(c, w) for c, w in out if c.strip()]
+
+
+def clause_polarity(text: str) -> float:
+    """Good (> 0) or bad (< 0) news in one clause: Ofsted's evaluative phrases, then cue
+    words with negation in scope (see :func:`polarity`)."""
+    low = text.lower().replace("’", "'")
+    score = 0.0
+    for pattern, weight in _EVALUATIVE:
+        found = pattern.findall(low)
+        if found:
+            score += weight * len(found)
+            # "not consistently effective": the phrase already counted the negation
+            low = pattern.sub(" ", low) if weight < 0 and r"\bnot" in pattern.pattern else low
+    return score + polarity(low)
+
+
+def stance(text: str, subject: _Subject | None = None) -> float:
+    """A sentence's verdict, clause by clause: clauses on the subject count fully, others
+    half; the clause after a contrast weighs more."""
+    total = 0.0
+    for clause, weight in _clauses(text):
+        on = 1.0
+        if subject is not None:
+            stems = set(_stems(clause))
+            themes = _subjects(_themes(clause))
+            if not (stems & subject.stems or themes & subject.themes):
+                on = 0.5
+        total += weight * on * clause_polarity(clause)
+    return total
+
+
+# Back-references and blanket statements --------------------------------------------------
+
+_BACK_POSITIVE = re.compile(
+    r"previously (been )?(identified as |raised as )?(an? )?(area|weakness|shortfall|concern"
+    r"|recommendation)"
+    r"|(was|were) (an? )?(area|areas) (for|of) (improvement|development|concern) at the "
+    r"(last|previous)"
+    r"|(area|areas) (of|for) (significant |considerable |notable )?improvement since"
+    r"|(significant|notable|considerable|marked|substantial|good) (improvement|progress) since"
+    r"|(improved|strengthened|addressed|progressed|developed|enhanced|better)"
+    r"( significantly| considerably| substantially)? since the (last|previous)"
+    r"|since the (last|previous) (inspection|focused visit|visit|monitoring visit)[^.]{0,60}"
+    r"\b(has|have) (been )?(improved|strengthened|addressed)"
+    r"|(has|have) (now )?been (addressed|resolved)",
+    re.IGNORECASE,
+)
+_BACK_NEGATIVE = re.compile(
+    r"(still|remains?|continues? to be|is still) (an? )?(area|weakness|concern) (for|of|which)"
+    r"|(remains?|is still) an area (for|of|requiring)"
+    r"|(have|has) not (yet )?(been )?(sufficiently |fully |effectively )?(addressed|improved|"
+    r"progressed|resolved)"
+    r"|(deteriorat\w*|declined) since the (last|previous)"
+    r"|little (or no )?progress|limited progress|not (made|seen) (enough|sufficient) progress"
+    r"|(identified|raised|found) at the (last|previous) (inspection|visit)[^.]{0,80}"
+    r"\b(remain|persist|still|continue)",
+    re.IGNORECASE,
+)
+_BLANKET_NEGATIVE = re.compile(
+    r"(not all|none of the|few of the|some of the|the) (areas?|recommendations|weaknesses|"
+    r"shortfalls)[^.]{0,90}\b(have|has) not (yet )?(been )?(fully |sufficiently |"
+    r"systematically |consistently )?addressed"
+    r"|not all (the )?(areas?|recommendations)[^.]{0,60}\b(have|has) been (fully )?addressed"
+    r"|(areas?|recommendations|shortfalls|weaknesses)[^.]{0,60}(last|previous|since \d{4}|in "
+    r"\d{4})[^.]{0,60}\b(remain relevant|remain|have not (yet )?(been )?(fully |"
+    r"systematically )?addressed|are still present|is still present)"
+    r"|poor practice previously identified is still present",
+    re.IGNORECASE,
+)
+_BLANKET_POSITIVE = re.compile(
+    r"(all|most) (of )?(the )?(areas?|recommendations)[^.]{0,40}(last|previous)[^.]{0,40}"
+    r"\b(have|has) been (addressed|acted upon|met)"
+    r"|(have|has) (addressed|responded to) (all|most) (of )?(the )?(areas?|recommendations)",
+    re.IGNORECASE,
+)
+
+
+# Thresholds (set on the development pairs only; see tests/diff_eval.py) -----------------
+
+_ABSENT = 0.5  # weight of a query term absent from the new report, against the rarest
+_QUERY_TERMS = 5  # a query's strength: its five strongest terms
+_NEGATIVE_WEIGHT = 1.5  # a weakness on the subject outweighs a strength (the readers' rule)
+_NO_FREE = 0.7  # a sentence on the head's theme without any of its other words
+_FOLLOW_SHARE = 0.9  # a sentence that goes on with the one before takes this share of its
+_REL_DONE = 0.6  # a plain statement this squarely on the subject says the thing is done...
+_DONE = 0.5  # ...and counts as this much good news
+_REL_ON = 0.34  # a sentence this much of the subject's weight is about it
+_REL_KEEP = 0.6  # ...and sentences under this share of the best one's are left aside
+_REL_RESTATED = 0.5  # an item of the new list this close to the subject restates it
+_WEIGH = 5  # sentences weighed
+_CLEAR = 0.35  # |balance| / weight of the evidence under which the verdict is unclear
+_BACK_REL = 0.25  # a back-reference on the subject at this relevance decides
+
+
+@dataclass
+class _Hit:
+    rel: float
+    unit: _Unit
+    stance: float
+
+
+def _on_subject(index: _Index, s: _Subject, q: dict[str, float], u: _Unit, m: _Matcher) -> float:
+    """How much a sentence is about the subject (0 when it is not): its own relevance,
+    or, for a sentence without a subject of its own, part of its paragraph's."""
+    terms = index.terms[id(u)]
+    rel = _relevance(index, q, terms)
+    if s.free and not s.free & terms:
+        rel *= _NO_FREE  # on the theme, but none of the head's own words
+    own = _subjects(u.themes)
+    if s.themes:
+        if not own & s.themes:
+            if own:
+                # a sentence on another subject: only its words in common count, lightly
+                return 0.0 if not s.stems & terms else rel * 0.5
+            # no subject of its own: "They are reviewed regularly" takes its paragraph's
+            para_themes = _subjects(m.para(u).themes)
+            if not para_themes & s.themes:
+                return 0.0
+            return 0.5 * rel + 0.3 * _relevance(
+                index, q, frozenset(_stems(m.para(u).text)) | {"#" + t for t in para_themes}
+            )
+        return rel
+    # no vocabulary theme: words of the head in common, at least two (or one rare one)
+    common = s.stems & terms
+    if len(common) < 2 and not any(index.weight(t) > 2.5 for t in common):
+        return 0.0
+    return rel
+
+
+def _ledger(
+    m: _Matcher, old: Report, new: Report, new_ias: list[tuple[int, str, list[str]]]
+) -> tuple[list[ImprovementAreaChange], set[int]]:
     body = [u for u in m.new_units if u.source != "improvement_area"]
+    index = _Index(body)
+    blanket_neg = [u for u in body if _BLANKET_NEGATIVE.search(u.text)]
+    blanket_pos = [u for u in body if _BLANKET_POSITIVE.search(u.text)] if not blanket_neg else []
+    new_lscb = any(ia.area == Area.LSCB for ia in new.improvement_areas) or any(
+        f.area == Area.LSCB for f in new.findings
+    )
+    new_index = _Index([u for u in m.new_units if u.source == "improvement_area"] or body)
     out: list[ImprovementAreaChange] = []
     restated: set[int] = set()
-
-    # 1. old improvement areas that the new report raises again
-    candidates: list[tuple[float, int, int]] = []
-    old_texts = [_item_text(ia.text) for ia in old.improvement_areas]
-    for i, text_a in enumerate(old_texts, 1):
-        themes = themes_of(text_a)
-        vec = m.space.vector(text_a, themes)
-        for j, text, nthemes in new_ias:
-            if not _same_subject(themes, nthemes):
-                continue
-            # the words alone too: a short item without vocabulary ("the clarity of plans")
-            sim = max(
-                _cosine(vec, m.space.vector(text, nthemes)),
-                _cosine(m.space.vector(text_a, []), m.space.vector(text, [])),
-            )
-            shared = _subjects(themes) & _subjects(nthemes)
-            # the old item's subject must be there, not one side issue of it
-            if shared and m.weight(shared) < _SUBJECT_SHARE * m.weight(_subjects(themes)):
-                continue
-            if sim >= _SIM_IA or (shared and sim >= _SIM_IA_SUBJECT):
-                candidates.append((sim, i, j))
-    candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
-    match: dict[int, tuple[int, float]] = {}
-    for sim, i, j in candidates:
-        if i not in match:  # one old item may be restated once; a new item may restate several
-            match[i] = (j, sim)
-
+    new_subjects = {j: _subject(ntext) for j, ntext, _ in new_ias}
     for i, ia in enumerate(old.improvement_areas, 1):
-        themes = themes_of(old_texts[i - 1])
-        scored = m.relevant(old_texts[i - 1], themes, body, _SIM_RELEVANT)
-        if i in match:
-            j, sim = match[i]
+        text = _item_text(ia.text)
+        themes = themes_of(text)
+        base = {"old_index": i, "old_text": ia.text, "themes": themes}
+        if ia.area == Area.LSCB and not new_lscb:
+            out.append(
+                ImprovementAreaChange(
+                    status=ImprovementStatus.NOT_MENTIONED,
+                    reason="a recommendation to the LSCB, which the new report does not "
+                    "inspect (the LSCB has no successor)",
+                    confidence=0.9,
+                    **base,
+                )
+            )
+            continue
+        s = _subject(text)
+        q = _query(s)
+        # 1. the new report raises it again
+        best_j: tuple[float, int] | None = None
+        for j, _ntext, _nthemes in new_ias:
+            # head against head: "written records, including timely assessments" does not
+            # restate an item on assessments
+            ns = new_subjects[j]
+            if s.themes and not s.themes & ns.themes:
+                continue
+            nterms = ns.stems | {"#" + t for t in ns.themes}
+            rel = _relevance(new_index, q, nterms)
+            head_share = len(s.stems & nterms) / max(len(s.stems), 1)
+            score = max(rel, head_share if not s.themes else 0.0)
+            if score >= _REL_RESTATED and (best_j is None or score > best_j[0]):
+                best_j = (score, j)
+        hits: list[_Hit] = []
+        rels: dict[tuple[tuple[str, int], int], float] = {}
+        for u in body:
+            rel = _on_subject(index, s, q, u, m)
+            # "However, ..." and "These ..." go on with the sentence before them
+            prev = rels.get((u.para_key, u.position - 1), 0.0)
+            if prev and _FOLLOWS.match(u.text):
+                rel = max(rel, _FOLLOW_SHARE * prev)
+            rels[(u.para_key, u.position)] = rel
+            if rel >= _BACK_REL:
+                h = _Hit(rel, u, stance(u.text, s))
+                if h.stance == 0 and rel >= _REL_DONE and not _NEGATION.search(u.text):
+                    h.stance = _DONE  # "Care leavers are given their health histories"
+                hits.append(h)
+        hits.sort(key=lambda h: (-h.rel, h.unit.para_key, h.unit.position))
+        if best_j is not None:
+            score, j = best_j
             restated.add(j)
             ev = [
                 Evidence(
@@ -1087,84 +1436,208 @@ def _improvement_areas(m: _Matcher, old: Report, new: Report) -> list[Improvemen
                     paragraph=j,
                     text=new.improvement_areas[j - 1].text,
                     polarity="negative",
-                    similarity=_r(sim),
+                    similarity=_r(score),
                 )
             ]
-            ev += [_evidence(s.unit, s.sim) for s in scored if s.unit.polarity < 0][: _EVIDENCE - 1]
+            ev += [_hit_evidence(h) for h in hits if h.stance < 0 and h.rel >= _REL_ON][:2]
             out.append(
                 ImprovementAreaChange(
                     status=ImprovementStatus.PERSISTING,
-                    old_index=i,
-                    old_text=ia.text,
                     new_index=j,
                     new_text=new.improvement_areas[j - 1].text,
-                    themes=themes,
-                    evidence=ev,
                     reason=f"the new report raises it again (improvement area {j})",
+                    evidence=ev,
+                    confidence=_r(min(0.95, 0.6 + score / 2)),
+                    subject=s.head,
+                    **base,
                 )
             )
             continue
-        # 2. a progress statement ("This was previously an area for improvement") in a
-        # paragraph on the subject
-        progress, key = _progress_evidence(m, old_texts[i - 1], themes, body)
-        if progress:
-            ev = [progress] + [_evidence(s.unit, s.sim) for s in scored if s.unit.para_key != key][
-                : _EVIDENCE - 1
-            ]
+        # 2. an explicit back-reference on the subject decides
+        back = _back_reference(m, index, s, q, body)
+        if back is not None:
+            ev0, sign, rel, key = back
+            status = ImprovementStatus.ADDRESSED if sign > 0 else ImprovementStatus.PERSISTING
+            ev = [ev0] + [
+                _hit_evidence(x) for x in hits if x.unit.para_key != key and x.rel >= _REL_ON
+            ][: _EVIDENCE - 1]
             out.append(
                 ImprovementAreaChange(
-                    status=ImprovementStatus.ADDRESSED,
-                    old_index=i,
-                    old_text=ia.text,
-                    themes=themes,
+                    status=status,
+                    reason="the new report states progress on it since the last inspection"
+                    if sign > 0
+                    else "the new report says it is still a weakness since the last inspection",
                     evidence=ev,
-                    reason="the new report states progress on it since the last inspection",
+                    confidence=_r(min(0.9, 0.6 + rel / 2)),
+                    subject=s.head,
+                    **base,
                 )
             )
             continue
-        # 3. the balance of the new report's sentences on the subject
-        judged = [s for s in scored if s.unit.polarity != 0]
-        if judged and judged[0].sim < _SIM_JUDGE:
-            judged = []  # only in passing: not enough to judge by
-        # sentences much less similar than the best one are about something else
-        top = [s for s in judged if s.sim >= 0.5 * judged[0].sim][:_BALANCE] if judged else []
-        if not top:
-            if not scored:
-                why = "the new report's findings do not take up its subject"
-            elif scored[0].sim < _SIM_JUDGE:
-                why = "the new report mentions its subject only in passing"
-            else:
-                why = "the new report touches its subject without judging it"
+        on = [h for h in hits if h.rel >= _REL_ON]
+        if on:
+            on = [h for h in on if h.rel >= _REL_KEEP * on[0].rel][:_WEIGH]
+        judged = [h for h in on if h.stance != 0]
+        if not judged:
+            if blanket_neg:
+                out.append(_blanket(blanket_neg[0], s, base, on))
+                continue
             out.append(
                 ImprovementAreaChange(
                     status=ImprovementStatus.NOT_MENTIONED,
-                    old_index=i,
-                    old_text=ia.text,
-                    themes=themes,
-                    evidence=[_evidence(s.unit, s.sim) for s in scored[:1]],
-                    reason=why
-                    + (
-                        f" (it is {_a(new)} with its own focus)"
-                        if new.kind in _VISITS and not scored
-                        else ""
-                    ),
+                    reason=(
+                        "the new report does not take up its subject"
+                        if not on
+                        else "the new report touches its subject without judging it"
+                    )
+                    + (f" (it is {_a(new)} with its own focus)" if new.kind in _VISITS else ""),
+                    confidence=_r(0.8 if not on else 0.5),
+                    subject=s.head,
+                    **base,
                 )
             )
             continue
-        # stronger cues weigh more: "not as good ... delay" outweighs "some ... good"
-        balance = sum(s.sim * max(-3.0, min(3.0, s.unit.polarity)) for s in top)
-        status = ImprovementStatus.ADDRESSED if balance > 0 else ImprovementStatus.PERSISTING
+        # 3. the balance of the new report's verdicts on the subject
+        pos = sum(h.rel * min(3.0, h.stance) for h in judged if h.stance > 0)
+        neg = _NEGATIVE_WEIGHT * sum(h.rel * min(3.0, -h.stance) for h in judged if h.stance < 0)
+        balance = pos - neg
+        if blanket_neg:
+            balance -= 0.5 * (pos + neg)  # the new report says the old list is not done
+        if blanket_pos:
+            balance += 0.3 * (pos + neg)
+        certainty = abs(balance) / (pos + neg)
+        shown = _shown_hits(judged)
+        if certainty < _CLEAR:
+            status = ImprovementStatus.UNCLEAR
+            reason = "the new report's findings on its subject are mixed"
+        elif balance > 0:
+            status = ImprovementStatus.ADDRESSED
+            reason = "the new report's findings on its subject are mostly positive"
+        else:
+            status = ImprovementStatus.PERSISTING
+            reason = "the new report's findings on its subject are mostly negative"
+        if blanket_neg and status is not ImprovementStatus.UNCLEAR:
+            reason += "; it says the last inspection's areas for improvement are not all done"
         out.append(
             ImprovementAreaChange(
                 status=status,
-                old_index=i,
-                old_text=ia.text,
-                themes=themes,
-                evidence=_shown(top),
-                reason="the new report's findings on its subject are "
-                + ("mostly positive" if balance > 0 else "mostly negative"),
+                reason=reason,
+                evidence=shown,
+                confidence=_r(min(0.9, certainty * min(1.0, judged[0].rel + 0.3))),
+                subject=s.head,
+                **base,
             )
         )
+    return out, restated
+
+
+_FOLLOWS = re.compile(
+    r"^(however|but|although|though|despite|nevertheless|this|these|that|those|it|they|such"
+    r"|there is|there are|in addition|additionally|also|equally|conversely)\b",
+    re.IGNORECASE,
+)
+_NEGATION = re.compile(r"\b(not|no|never|none|without|cannot|nor)\b|n't\b", re.IGNORECASE)
+_PRONOUN = re.compile(r"^(this|these|that|those|it|they|such|the (area|work|practice))\b", re.I)
+
+
+def _back_reference(
+    m: _Matcher, index: _Index, s: _Subject, q: dict[str, float], body: list[_Unit]
+) -> tuple[Evidence, int, float, tuple[str, int]] | None:
+    """A sentence that judges the subject against the last inspection ("This was
+    previously an area for improvement", "... remains an area for improvement"): its
+    evidence (joined with the sentence before it when that one names the subject), its
+    sign, relevance and paragraph. Only a sentence that names the subject, or follows one
+    that does ("This ..."), counts."""
+    best: tuple[float, int, _Unit, _Unit | None] | None = None
+    for u in body:
+        pos, neg = _BACK_POSITIVE.search(u.text), _BACK_NEGATIVE.search(u.text)
+        if not (pos or neg):
+            continue
+        sign = (
+            1 if pos and not neg else -1 if neg and not pos else (1 if stance(u.text) > 0 else -1)
+        )
+        own = _on_subject(index, s, q, u, m) if _names_subject(u, s) else 0.0
+        prev = next((v for v in m.by_para[u.para_key] if v.position == u.position - 1), None)
+        before = 0.0
+        if prev is not None and _PRONOUN.match(u.text) and _names_subject(prev, s):
+            before = _on_subject(index, s, q, prev, m)
+        rel = max(own, before)
+        if rel < _BACK_REL:
+            continue
+        if best is None or rel > best[0]:
+            best = (rel, sign, u, prev if before > own else None)
+    if best is None:
+        return None
+    rel, sign, u, prev = best
+    text = f"{prev.text} {u.text}" if prev is not None else u.text
+    ev = Evidence(
+        source=u.source,
+        finding_number=u.number,
+        paragraph=u.paragraph,
+        pages=u.pages,
+        text=text,
+        polarity="positive" if sign > 0 else "negative",
+        similarity=_r(rel),
+    )
+    return ev, sign, rel, u.para_key
+
+
+def _names_subject(u: _Unit, s: _Subject) -> bool:
+    """A back-reference is about this item when its sentence (or, for "This was previously
+    an area for improvement", the sentence before it) names the subject."""
+    if s.themes & _subjects(u.themes) or len(s.stems & set(_stems(u.text))) >= 2:
+        return True
+    return False
+
+
+def _blanket(u: _Unit, s: _Subject, base: dict, on: list[_Hit]) -> ImprovementAreaChange:
+    return ImprovementAreaChange(
+        status=ImprovementStatus.PERSISTING,
+        reason="the new report says the last inspection's areas for improvement are not all "
+        "addressed, and does not show this one is",
+        evidence=[_evidence(u, 1.0)] + [_hit_evidence(h) for h in on[:1]],
+        confidence=0.5,
+        subject=s.head,
+        **base,
+    )
+
+
+def _hit_evidence(h: _Hit) -> Evidence:
+    return Evidence(
+        source=h.unit.source,
+        finding_number=h.unit.number,
+        paragraph=h.unit.paragraph,
+        pages=h.unit.pages,
+        text=h.unit.text,
+        polarity=_polarity_label(h.stance),
+        similarity=_r(h.rel),
+    )
+
+
+def _shown_hits(judged: list[_Hit]) -> list[Evidence]:
+    """The sentences that decided a balance, most on the subject first, with both sides
+    shown when the new report is mixed."""
+    shown = judged[:_EVIDENCE]
+    if len({h.stance > 0 for h in shown}) == 1:
+        other = next(
+            (h for h in judged[_EVIDENCE:] if (h.stance > 0) != (shown[0].stance > 0)), None
+        )
+        if other is not None:
+            shown = [*shown[: _EVIDENCE - 1], other]
+    return [_hit_evidence(h) for h in shown]
+
+
+def _improvement_areas(
+    m: _Matcher, old: Report, new: Report, full_old: Report
+) -> list[ImprovementAreaChange]:
+    new_ias = [
+        (i, _item_text(ia.text), themes_of(_item_text(ia.text)))
+        for i, ia in enumerate(new.improvement_areas, 1)
+    ]
+    out: list[ImprovementAreaChange] = []
+
+    ledger, restated = _ledger(m, full_old, new, new_ias)
+    out.extend(ledger)
 
     # 4. the new report's own improvement areas
     old_findings = [u for u in m.old_units if u.source != "improvement_area"]
@@ -1446,7 +1919,10 @@ def _own_items(report: Report, side: str, warnings: list[str]) -> Report:
     dropped = len(report.improvement_areas) - len(keep)
     if dropped:
         warnings.append(
-            f"{dropped} LSCB recommendation(s) of the {side} report left out of the ledger: "
+            f"{dropped} LSCB recommendation(s) of the old report shown as not mentioned: "
+            "the LSCB has no successor"
+            if side == "old"
+            else f"{dropped} LSCB recommendation(s) of the new report left out of the ledger: "
             "the LSCB has no successor"
         )
     if not dropped and len(findings) == len(report.findings):
@@ -1468,6 +1944,7 @@ def diff(old: Report, new: Report) -> ReportDiff:
             f"the new report ({nd.isoformat()}) predates the old one ({od.isoformat()})"
         )
     overall, rows, note = _judgements(old, new)
+    full_old = old
     old, new = _own_items(old, "old", warnings), _own_items(new, "new", warnings)
     m = _Matcher(old, new)
     return ReportDiff(
@@ -1476,7 +1953,7 @@ def diff(old: Report, new: Report) -> ReportDiff:
         grades_note=note,
         overall=overall,
         judgements=rows,
-        improvement_areas=_improvement_areas(m, old, new),
+        improvement_areas=_improvement_areas(m, old, new, full_old),
         findings=_findings(m, old, new),
         warnings=warnings,
     )

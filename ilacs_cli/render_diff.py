@@ -39,6 +39,7 @@ STATUS_STYLE: dict[ImprovementStatus, str] = {
     ImprovementStatus.PERSISTING: "bold red",
     ImprovementStatus.NOT_MENTIONED: "dim",
     ImprovementStatus.NEW: "bold yellow",
+    ImprovementStatus.UNCLEAR: "magenta",
 }
 
 POLARITY_MARK = {"positive": "[green]+[/]", "negative": "[red]-[/]", "neutral": "[dim]·[/]"}
