@@ -1404,9 +1404,10 @@ def _ledger(
             # head against head: "written records, including timely assessments" does not
             # restate an item on assessments
             ns = new_subjects[j]
-            if s.themes and not s.themes & ns.themes:
+            head_themes = _subjects(_themes(ns.head))
+            if s.themes and not s.themes & head_themes:
                 continue
-            nterms = ns.stems | {"#" + t for t in ns.themes}
+            nterms = ns.stems | {"#" + t for t in head_themes}
             rel = _relevance(new_index, q, nterms)
             head_share = len(s.stems & nterms) / max(len(s.stems), 1)
             score = max(rel, head_share if not s.themes else 0.0)
@@ -1414,13 +1415,24 @@ def _ledger(
                 best_j = (score, j)
         hits: list[_Hit] = []
         rels: dict[tuple[tuple[str, int], int], float] = {}
+        recall: dict[tuple[tuple[str, int], int], float] = {}
         for u in body:
             rel = _on_subject(index, s, q, u, m)
             # "However, ..." and "These ..." go on with the sentence before them
             prev = rels.get((u.para_key, u.position - 1), 0.0)
-            if prev and _FOLLOWS.match(u.text):
+            own = _subjects(u.themes)
+            recalled = recall.get((u.para_key, u.position - 1), 0.0)
+            if recalled:
+                # the verdict after "A recommendation from the 2017 inspection had been to ..."
+                rel = max(rel, recalled)
+                recall[(u.para_key, u.position)] = _FOLLOW_SHARE * recalled
+            elif prev and _FOLLOWS.match(u.text) and (not own or own & s.themes):
                 rel = max(rel, _FOLLOW_SHARE * prev)
             rels[(u.para_key, u.position)] = rel
+            if _RECALL.search(u.text):
+                if rel >= _REL_ON:
+                    recall[(u.para_key, u.position)] = rel
+                continue  # it restates the old item: no verdict of its own
             if rel >= _BACK_REL:
                 h = _Hit(rel, u, stance(u.text, s))
                 if h.stance == 0 and rel >= _REL_DONE and not _NEGATION.search(u.text):
@@ -1531,6 +1543,15 @@ def _ledger(
     return out, restated
 
 
+#: A sentence that recalls the old report's item ("A recommendation from the 2017 judgement
+#: inspection had been to ensure ..."): the verdict is in the sentences after it.
+_RECALL = re.compile(
+    r"\b(recommendations?|areas? for (improvement|development|priority action))\b[^.]{0,60}"
+    r"\b(from|at|in|made|following) (the|its|their) ((\d{4}|last|previous|most recent) )?"
+    r"(\w+ )?(inspection|visit)\b[^.]{0,30}\b(had been|was|were|is|to)\b"
+    r"|\bin the (\d{4} |last |previous )?(\w+ )?inspection, (a|the) recommendation",
+    re.IGNORECASE,
+)
 _FOLLOWS = re.compile(
     r"^(however|but|although|though|despite|nevertheless|this|these|that|those|it|they|such"
     r"|there is|there are|in addition|additionally|also|equally|conversely)\b",
