@@ -1097,7 +1097,9 @@ def _subject(text: str) -> _Subject:
         # a bare head ("Strategy discussions") keeps its first side phrase's words apart
         head = head if _subjects(_themes(head)) else body
     all_themes = set(_themes(text))
-    head_themes = _subjects(_themes(head)) or _subjects(all_themes)
+    # the head's own subjects only: a side phrase's theme ("including early help") is not
+    # what the item is about; a head without one is found by its words
+    head_themes = _subjects(_themes(head))
     stems = frozenset(_stems(head)) - _GENERIC
     rest = frozenset(_stems(body)) - stems - _GENERIC
     return _Subject(
@@ -1168,45 +1170,82 @@ _CONTRAST = re.compile(
 _CONCESSIVE = frozenset({"although", "though", "while", "whilst", "despite", "notwithstanding"})
 
 #: Ofsted's evaluative phrases, beyond single cue words (matched on lower-cased text).
-_EVALUATIVE: tuple[tuple[re.Pattern[str], float], ...] = tuple(
-    (re.compile(p), w)
-    for p, w in (
-        (r"\btoo (many|few|long|slow|often|much|variable|early|soon)\b", -1.5),
+_EVALUATIVE: tuple[tuple[re.Pattern[str], float, bool], ...] = tuple(
+    (re.compile(p), w, consume)
+    for p, w, consume in (
+        # (phrase, weight, whether it uses up its words: "not always timely" is one verdict,
+        # not "not always" and then "timely")
+        (r"\btoo (many|few|long|slow|often|much|variable|early|soon)\b", -1.5, True),
         # negation over coordinated cue words: "not consistent or effective"
         (
-            r"\bnot (always |yet |consistently |sufficiently |routinely )?(consistent|effective"
+            r"\bnot (always |yet |consistently |sufficiently |routinely |as )?(consistent|effective"
             r"|good|strong|timely|robust|clear|sufficient|embedded|purposeful|thorough"
-            r"|comprehensive|proportionate|well)\w*( (or|and|nor) \w+)?",
+            r"|comprehensive|proportionate|well|prompt|swift|regular|focused|appropriate)\w*"
+            r"( (or|nor) \w+)?",
             -1.5,
+            True,
         ),
         (
             r"\bnot (yet|always|consistently|all|sufficiently|routinely|fully|well|been|enough)\b",
             -1.5,
+            True,
         ),
-        (r"\b(is|are|was|were|has|have) not yet\b", -1.0),
-        (r"\bdo(es)? not\b|\bdid not\b|\bhas not\b|\bhave not\b|\bare not\b|\bis not\b", -0.5),
-        (r"\black of\b|\black\b|\babsence of\b", -1.0),
-        (r"\bremains? (a|an) (area|weakness|concern|challenge)", -2.0),
+        (r"\b(is|are|was|were|has|have) not yet\b", -1.0, True),
+        (
+            r"\bdo(es)? not\b|\bdid not\b|\bhas not\b|\bhave not\b|\bare not\b|\bis not\b",
+            -0.5,
+            False,
+        ),
+        (r"\black of\b|\black\b|\babsence of\b", -1.0, True),
+        (r"\bremains? (a|an) (area|weakness|concern|challenge)", -2.0, True),
         (
             r"\b(still|continue[sd]? to) (be )?(an? )?"
             r"(area|weak|inconsistent|variable|poor|limited)",
             -2.0,
+            True,
         ),
-        (r"\bmore (work|progress) (is|needs|to)|\bmore to do\b|\bfurther work\b", -1.0),
+        (r"\bmore (work|progress) (is|needs|to)|\bmore to do\b|\bfurther work\b", -1.5, True),
+        (
+            r"\b(could|should|would|needs? to|need to) (be )?(further |more )?"
+            r"(strengthened|improved|developed|enhanced|better|clearer|stronger)\b"
+            r"|\bwould benefit from\b",
+            -1.5,
+            True,
+        ),
+        (
+            r"\b(are|is) (currently |now )?(refining|developing|reviewing|planning|working to"
+            r"|beginning to|starting to)\b|\bnot yet (fully )?(embedded|evident|realised)",
+            -0.75,
+            True,
+        ),
         (
             r"\bwork is (under ?way|ongoing|in progress)|\bat an early stage\b|\bin its infancy\b",
             -1.0,
+            True,
         ),
         (
             r"\bhave (been )?(significantly |considerably )?improved\b|\bhas (been )?"
             r"(significantly |considerably )?improved\b|\bimprovements? (in|to)\b",
             1.5,
+            True,
         ),
-        (r"\bnow\b", 0.5),
-        (r"\bwell (established|embedded|developed|coordinated|managed|supported|attended)\b", 1.0),
-        (r"\b(good|strong|effective|high) quality\b", 1.0),
-        (r"\bin a timely (way|manner)\b|\bwithout (delay|drift)\b|\bno (delay|drift)\b", 1.5),
-        (r"\bprevent(s|ed|ing)? (them|children|young people|him|her) from\b", -2.0),
+        (r"\bnow\b", 0.5, False),
+        (
+            r"\bwell (established|embedded|developed|coordinated|managed|supported|attended)\b",
+            1.0,
+            True,
+        ),
+        (r"\b(good|strong|effective|high) quality\b", 1.0, True),
+        (
+            r"\bin a timely (way|manner)\b|\bwithout (delay|drift)\b|\bno (delay|drift)\b",
+            1.5,
+            True,
+        ),
+        (
+            r"\bprevent(s|ed|ing)? (them|children|young people|him|her) from( \w+){0,3}",
+            -2.0,
+            True,
+        ),
     )
 )
 
@@ -1240,17 +1279,26 @@ def _clauses(text: str) -> list[tuple[str, float]]:
     return [(c, w) for c, w in out if c.strip()]
 
 
+#: Where a clause turns to its purpose ("... so that it supports a more robust oversight"):
+#: the words after it say what is aimed at, not what is so.
+_PURPOSE = re.compile(r"\b(so that|in order to|to ensure|to enable|with the aim of|aimed at)\b")
+
+
 def clause_polarity(text: str) -> float:
     """Good (> 0) or bad (< 0) news in one clause: Ofsted's evaluative phrases, then cue
-    words with negation in scope (see :func:`polarity`)."""
+    words with negation in scope (see :func:`polarity`); a purpose ("so that ...",
+    "to ensure ...") counts for little."""
     low = text.lower().replace("’", "'")
+    aim = _PURPOSE.search(low)
+    if aim and aim.start() > 0:
+        return clause_polarity(low[: aim.start()]) + 0.25 * clause_polarity(low[aim.end() :])
     score = 0.0
-    for pattern, weight in _EVALUATIVE:
-        found = pattern.findall(low)
+    for pattern, weight, consume in _EVALUATIVE:
+        found = len(pattern.findall(low))
         if found:
-            score += weight * len(found)
-            # "not consistently effective": the phrase already counted the negation
-            low = pattern.sub(" ", low) if weight < 0 and r"\bnot" in pattern.pattern else low
+            score += weight * found
+            if consume:
+                low = pattern.sub(" ", low)
     return score + polarity(low)
 
 
@@ -1324,7 +1372,8 @@ _NO_FREE = 0.7  # a sentence on the head's theme without any of its other words
 _FOLLOW_SHARE = 0.9  # a sentence that goes on with the one before takes this share of its
 _REL_DONE = 0.6  # a plain statement this squarely on the subject says the thing is done...
 _DONE = 0.5  # ...and counts as this much good news
-_REL_ON = 0.34  # a sentence this much of the subject's weight is about it
+_CONFIDENT = 0.2  # a balance verdict less sure than this is unclear
+_REL_ON = 0.3  # a sentence this much of the subject's weight is about it
 _REL_KEEP = 0.6  # ...and sentences under this share of the best one's are left aside
 _REL_RESTATED = 0.5  # an item of the new list this close to the subject restates it
 _WEIGH = 5  # sentences weighed
@@ -1518,8 +1567,9 @@ def _ledger(
         if blanket_pos:
             balance += 0.3 * (pos + neg)
         certainty = abs(balance) / (pos + neg)
+        confidence = certainty * min(1.0, judged[0].rel + 0.3)
         shown = _shown_hits(judged)
-        if certainty < _CLEAR:
+        if certainty < _CLEAR or confidence < _CONFIDENT:
             status = ImprovementStatus.UNCLEAR
             reason = "the new report's findings on its subject are mixed"
         elif balance > 0:
@@ -1535,7 +1585,7 @@ def _ledger(
                 status=status,
                 reason=reason,
                 evidence=shown,
-                confidence=_r(min(0.9, certainty * min(1.0, judged[0].rel + 0.3))),
+                confidence=_r(min(0.9, confidence)),
                 subject=s.head,
                 **base,
             )
