@@ -1373,7 +1373,8 @@ _FOLLOW_SHARE = 0.9  # a sentence that goes on with the one before takes this sh
 _REL_DONE = 0.6  # a plain statement this squarely on the subject says the thing is done...
 _DONE = 0.5  # ...and counts as this much good news
 _CONFIDENT = 0.2  # a balance verdict less sure than this is unclear
-_REL_ON = 0.3  # a sentence this much of the subject's weight is about it
+_NO_FREE_SPECIFIC = 0.5  # ...and when the head's own words weigh more than its theme
+_REL_ON = 0.34  # a sentence this much of the subject's weight is about it
 _REL_KEEP = 0.6  # ...and sentences under this share of the best one's are left aside
 _REL_RESTATED = 0.5  # an item of the new list this close to the subject restates it
 _WEIGH = 5  # sentences weighed
@@ -1394,7 +1395,12 @@ def _on_subject(index: _Index, s: _Subject, q: dict[str, float], u: _Unit, m: _M
     terms = index.terms[id(u)]
     rel = _relevance(index, q, terms)
     if s.free and not s.free & terms:
-        rel *= _NO_FREE  # on the theme, but none of the head's own words
+        # on the theme, but none of the head's own words: when those words are most of
+        # what the item says ("the offer of an independent visitor" to children in care),
+        # a sentence on children in care in general is not about it
+        free = sum(index.weight(t) for t in s.free)
+        theme = sum(q["#" + t] * index.weight("#" + t) for t in s.themes)
+        rel *= _NO_FREE if free <= theme else _NO_FREE_SPECIFIC
     own = _subjects(u.themes)
     if s.themes:
         if not own & s.themes:
