@@ -773,7 +773,7 @@ def _units(report: Report, side: Literal["old", "new"]) -> tuple[list[_Unit], li
         )
     for u in units:
         u.themes = themes_of(u.text)
-        u.polarity = polarity(u.text)
+        u.polarity = stance(u.text)  # clause by clause (see stance)
         u.free = _free_stems(u.text)
     return units, paras
 
@@ -1634,6 +1634,10 @@ def _back_reference(
             1 if pos and not neg else -1 if neg and not pos else (1 if stance(u.text) > 0 else -1)
         )
         own = _on_subject(index, s, q, u, m) if _names_subject(u, s) else 0.0
+        if s.themes & _subjects(u.themes):
+            # "The quality assurance arrangements have been strengthened since the last
+            # inspection" names the subject squarely, whatever else the item says
+            own = max(own, _BACK_REL)
         prev = next((v for v in m.by_para[u.para_key] if v.position == u.position - 1), None)
         before = 0.0
         if prev is not None and _PRONOUN.match(u.text) and _names_subject(prev, s):
