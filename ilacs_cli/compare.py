@@ -1086,6 +1086,7 @@ class _Subject:
     free: frozenset[str]  # head stems outside the vocabulary's phrases (what is said of it)
     themes: frozenset[str]  # subject themes of the head (or of the whole, if none)
     aspects: frozenset[str]  # aspect themes (delay, oversight ...) of the whole item
+    side: frozenset[str] = frozenset()  # subject themes of the side phrases
 
 
 def _subject(text: str) -> _Subject:
@@ -1109,6 +1110,7 @@ def _subject(text: str) -> _Subject:
         _free_stems(head),
         frozenset(head_themes),
         frozenset(all_themes - _SUBJECTS),
+        frozenset(_subjects(all_themes) - head_themes),
     )
 
 
@@ -1374,6 +1376,7 @@ _REL_DONE = 0.6  # a plain statement this squarely on the subject says the thing
 _DONE = 0.5  # ...and counts as this much good news
 _CONFIDENT = 0.2  # a balance verdict less sure than this is unclear
 _NO_FREE_SPECIFIC = 0.5  # ...and when the head's own words weigh more than its theme
+_OTHER_SUBJECT = 0.8  # a sentence also on a subject the item does not name
 _REL_ON = 0.34  # a sentence this much of the subject's weight is about it
 _REL_KEEP = 0.6  # ...and sentences under this share of the best one's are left aside
 _REL_RESTATED = 0.5  # an item of the new list this close to the subject restates it
@@ -1402,6 +1405,10 @@ def _on_subject(index: _Index, s: _Subject, q: dict[str, float], u: _Unit, m: _M
         theme = sum(q["#" + t] * index.weight("#" + t) for t in s.themes)
         rel *= _NO_FREE if free <= theme else _NO_FREE_SPECIFIC
     own = _subjects(u.themes)
+    if own - s.themes - s.side:
+        # also on a subject the item does not name ("early help assessments" for an item
+        # on assessments): likely about that other thing
+        rel *= _OTHER_SUBJECT
     if s.themes:
         if not own & s.themes:
             if own:
@@ -1574,7 +1581,7 @@ def _ledger(
             balance += 0.3 * (pos + neg)
         certainty = abs(balance) / (pos + neg)
         confidence = certainty * min(1.0, judged[0].rel + 0.3)
-        shown = _shown_hits(judged)
+        shown = _shown_hits(judged, balance)
         if certainty < _CLEAR or confidence < _CONFIDENT:
             status = ImprovementStatus.UNCLEAR
             reason = "the new report's findings on its subject are mixed"
@@ -1695,16 +1702,19 @@ def _hit_evidence(h: _Hit) -> Evidence:
     )
 
 
-def _shown_hits(judged: list[_Hit]) -> list[Evidence]:
-    """The sentences that decided a balance, most on the subject first, with both sides
-    shown when the new report is mixed."""
-    shown = judged[:_EVIDENCE]
-    if len({h.stance > 0 for h in shown}) == 1:
-        other = next(
-            (h for h in judged[_EVIDENCE:] if (h.stance > 0) != (shown[0].stance > 0)), None
-        )
-        if other is not None:
-            shown = [*shown[: _EVIDENCE - 1], other]
+def _shown_hits(judged: list[_Hit], balance: float) -> list[Evidence]:
+    """The sentences that decided a balance: those that agree with the verdict first
+    (most on the subject and most decided first), then the strongest one against it, so a
+    mixed report shows both sides."""
+
+    def weight(h: _Hit) -> float:
+        return h.rel * min(3.0, abs(h.stance))
+
+    agree = sorted((h for h in judged if (h.stance > 0) == (balance > 0)), key=weight, reverse=True)
+    against = sorted(
+        (h for h in judged if (h.stance > 0) != (balance > 0)), key=weight, reverse=True
+    )
+    shown = agree[: _EVIDENCE - 1] + against[:1] if against else agree[:_EVIDENCE]
     return [_hit_evidence(h) for h in shown]
 
 
