@@ -62,6 +62,8 @@ __all__ = [
     "diff",
     "polarity",
     "split_sentences",
+    "stance",
+    "subject_of",
     "themes_of",
 ]
 
@@ -1112,6 +1114,13 @@ def _subject(text: str) -> _Subject:
         frozenset(all_themes - _SUBJECTS),
         frozenset(_subjects(all_themes) - head_themes),
     )
+
+
+def subject_of(text: str) -> str:
+    """An improvement item's subject: its head phrase, without side phrases and purposes
+    ("The quality of supervision" for "The quality of supervision, including for early
+    help, to ensure ...")."""
+    return _subject(_item_text(text)).head
 
 
 class _Index:
