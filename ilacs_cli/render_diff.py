@@ -143,6 +143,8 @@ def improvement_table(d: ReportDiff) -> RenderableType:
     for c in d.improvement_areas:
         style = STATUS_STYLE[c.status]
         status = f"[{style}]{c.status.value.replace('_', ' ')}[/]"
+        if c.confidence is not None:
+            status += f"\n[dim]confidence {c.confidence:.2f}[/dim]"
         if c.status is ImprovementStatus.NEW:
             text = f"[dim]new #{c.new_index}:[/dim] {_m(c.new_text)}"
             evidence = (
@@ -153,6 +155,8 @@ def improvement_table(d: ReportDiff) -> RenderableType:
             )
         else:
             text = f"[dim]old #{c.old_index}:[/dim] {_m(c.old_text)}"
+            if c.subject and c.subject != c.old_text:
+                text += f"\n[dim]subject: {_m(c.subject)}[/dim]"
             evidence = f"[dim]{_m(c.reason)}[/dim]"
             if c.evidence:
                 evidence += "\n" + _evidence_lines(c.evidence)

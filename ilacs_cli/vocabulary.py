@@ -345,3 +345,29 @@ def comparability(
         f"'{area_info(old).title.lower()}' and '{area_info(new).title.lower()}' are "
         "judgements of different things"
     )
+
+
+_HOW_WORDS = {
+    Comparability.COMPARABLE: "comparable",
+    Comparability.CAVEAT: "comparable, with a caveat",
+    Comparability.NOT_COMPARABLE: "not comparable",
+}
+
+
+def comparability_rows() -> list[str]:
+    """The README's table of grade pairs across judgements or frameworks, one Markdown row
+    per link of :data:`AREAS` (each pair once)."""
+    rows: list[str] = []
+    seen: set[frozenset[object]] = set()
+    for area, info in AREAS.items():
+        for link in info.links:
+            key = frozenset({area, link.area, *link.frameworks})
+            if key in seen:
+                continue
+            seen.add(key)
+            where = " and ".join(f.value.upper() for f in sorted(link.frameworks)) or "-"
+            rows.append(
+                f"| {info.title} | {AREAS[link.area].title} | {where} | "
+                f"{_HOW_WORDS[link.how]} | {link.note} |"
+            )
+    return rows

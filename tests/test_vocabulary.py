@@ -193,3 +193,11 @@ def test_history_with_a_2012_13_inspection(ilacs_2023: Report) -> None:
     for short in ("Overall", "Capacity (2012-13)", "Practice (2012-13)", "Leadership (2012-13)"):
         assert short in text
     assert "Adequate" in text and "Outstanding" in text
+
+
+def test_readme_lists_every_grade_pair() -> None:
+    from ilacs_cli.vocabulary import comparability_rows
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = [row for row in comparability_rows() if row not in readme]
+    assert missing == []
