@@ -97,8 +97,21 @@ def _match(report: Report, it: dict) -> int | None:
     return next((i for i, t in enumerate(texts) if t == want), None)
 
 
+#: per pair: (area pair, change, comparability) of every grade row, for the grade summary
+GRADE_ROWS: dict[str, list[tuple[str, str, str | None]]] = {}
+
+
 def run_pair(pair: dict, old: Report, new: Report, warn: Callable[[str], None]) -> list[Item]:
     d = diff(old, new)
+    GRADE_ROWS[pair["pair_id"]] = [
+        (
+            f"{r.old_area.value if r.old_area else '-'} -> "
+            f"{r.new_area.value if r.new_area else '-'}",
+            r.change.value,
+            getattr(r, "comparability", None) and r.comparability.value,
+        )
+        for r in [*d.judgements, *([d.overall] if d.overall else [])]
+    ]
     by_index: dict[int, ImprovementAreaChange] = {
         c.old_index: c for c in d.improvement_areas if c.old_index is not None
     }
@@ -208,6 +221,19 @@ def report(items: list[Item], pairs: list[dict], out: Callable[[str], None] = pr
         out(summary_line(name, s))
         for line in matrix_lines(s):
             out("    " + line)
+    rows = [row for pid in split for row in GRADE_ROWS.get(pid, [])]
+    changes = Counter((how or "-", change) for _, change, how in rows)
+    out(
+        "\nGrade rows of these pairs (comparability, change): "
+        + ", ".join(f"{how}/{change} {n}" for (how, change), n in sorted(changes.items()))
+    )
+    bad = [
+        (pid, pair)
+        for pid in split
+        for pair, change, how in GRADE_ROWS.get(pid, [])
+        if how == "not_comparable" and change in ("improved", "declined", "unchanged")
+    ]
+    out(f"grade changes reported across judgements that do not compare: {len(bad)}")
     wrong = [i for i in items if i.label != i.status]
     if wrong:
         out("\nDisagreements (pair, item, reader -> code):")
