@@ -1116,6 +1116,17 @@ def _subject(text: str) -> _Subject:
     )
 
 
+def _first_subject(text: str) -> str | None:
+    """The subject theme named first in ``text`` (its head noun, usually)."""
+    low = text.lower()
+    best: tuple[int, str] | None = None
+    for name in _subjects(_themes(text)):
+        m = _THEME_BY_NAME[name].pattern.search(low)
+        if m and (best is None or m.start() < best[0]):
+            best = (m.start(), name)
+    return best[1] if best else None
+
+
 def subject_of(text: str) -> str:
     """An improvement item's subject: its head phrase, without side phrases and purposes
     ("The quality of supervision" for "The quality of supervision, including for early
@@ -1216,6 +1227,20 @@ _EVALUATIVE: tuple[tuple[re.Pattern[str], float, bool], ...] = tuple(
             True,
         ),
         (r"\bmore (work|progress) (is|needs|to)|\bmore to do\b|\bfurther work\b", -1.5, True),
+        (
+            r"\b(requires?|required|needs?|needed) (further |significant |more |some )?"
+            r"(improvement|development|strengthening|attention|work)\b",
+            -2.0,
+            True,
+        ),
+        (
+            r"\bneeds? to (further |continue to )?(support|improve|develop|strengthen|ensure"
+            r"|increase|reduce|address)\b|\b(is|are) aware (that|of)\b"
+            r"|\b(acknowledge|recognise|recognize|know)s? that (there is|more|further|it needs)",
+            -1.0,
+            True,
+        ),
+        (r"\bstrengths and difficulties questionnaires?\b", 0.0, True),
         (
             r"\b(could|should|would|needs? to|need to) (be )?(further |more )?"
             r"(strengthened|improved|developed|enhanced|better|clearer|stronger)\b"
@@ -1345,6 +1370,7 @@ _BACK_POSITIVE = re.compile(
     re.IGNORECASE,
 )
 _BACK_NEGATIVE = re.compile(
+    r"(still|yet|remain\w*) to be (fully )?(addressed|improved|resolved|tackled)|"
     r"(still|remains?|continues? to be|is still) (an? )?(area|weakness|concern) (for|of|which)"
     r"|(remains?|is still) an area (for|of|requiring)"
     r"|(have|has) not (yet )?(been )?(sufficiently |fully |effectively )?(addressed|improved|"
@@ -1478,9 +1504,21 @@ def _ledger(
             head_themes = _subjects(_themes(ns.head))
             if s.themes and not s.themes & head_themes:
                 continue
+            # each head's first-named subject (its head noun) is the other's subject too:
+            # "strategy meetings in assessment teams" is not restated by "the timeliness
+            # of all assessments, plans, supervision"
+            first_old, first_new = _first_subject(s.head), _first_subject(ns.head)
+            if (
+                first_old
+                and first_new
+                and (first_old not in head_themes or first_new not in s.themes | s.side)
+            ):
+                continue
             nterms = ns.stems | {"#" + t for t in head_themes}
             rel = _relevance(new_index, q, nterms)
-            head_share = len(s.stems & nterms) / max(len(s.stems), 1)
+            common = s.stems & nterms
+            # without themes, the words: at least two of the head's in common
+            head_share = len(common) / max(len(s.stems), 1) if len(common) >= 2 else 0.0
             score = max(rel, head_share if not s.themes else 0.0)
             if score >= _REL_RESTATED and (best_j is None or score > best_j[0]):
                 best_j = (score, j)
