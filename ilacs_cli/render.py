@@ -23,6 +23,7 @@ GRADE_STYLE: dict[Grade, str] = {
     Grade.INADEQUATE: "bold red",
 }
 
+
 def plain(value: object, style: str = "") -> Text:
     """Document or path text as a rich ``Text``: never read as markup, control characters
     shown as escapes. Every cell, title and line that holds such text goes through here."""

@@ -143,8 +143,6 @@ def improvement_table(d: ReportDiff) -> RenderableType:
     for c in d.improvement_areas:
         style = STATUS_STYLE[c.status]
         status = f"[{style}]{c.status.value.replace('_', ' ')}[/]"
-        if c.confidence is not None:
-            status += f"\n[dim]confidence {c.confidence:.2f}[/dim]"
         if c.status is ImprovementStatus.NEW:
             text = f"[dim]new #{c.new_index}:[/dim] {_m(c.new_text)}"
             evidence = (
@@ -155,9 +153,11 @@ def improvement_table(d: ReportDiff) -> RenderableType:
             )
         else:
             text = f"[dim]old #{c.old_index}:[/dim] {_m(c.old_text)}"
-            if c.subject and c.subject != c.old_text:
+            # the subject, when it is not simply how the item begins
+            if c.subject and not (c.old_text or "").startswith(c.subject):
                 text += f"\n[dim]subject: {_m(c.subject)}[/dim]"
-            evidence = f"[dim]{_m(c.reason)}[/dim]"
+            sure = f" (confidence {c.confidence:.2f})" if c.confidence is not None else ""
+            evidence = f"[dim]{_m(c.reason)}{sure}[/dim]"
             if c.evidence:
                 evidence += "\n" + _evidence_lines(c.evidence)
         table.add_row(status, text, evidence)

@@ -486,6 +486,7 @@ def test_print_diff(salford: ReportDiff, trafford: ReportDiff) -> None:
     assert "finding 6, p2,3" in text
     assert "▲ improved" in text and "= unchanged" in text
     assert "persisting" in text and "addressed" in text and "new #1" in text
+    assert "since the last inspection (confidence 0.90)" in text
 
 
 def test_lscb_recommendations_are_not_mentioned(samples: dict[str, Report]) -> None:
