@@ -6,18 +6,23 @@ same diff. Three parts:
 - **Judgements**: each area's old grade -> new grade (``improved`` / ``declined`` /
   ``unchanged``), mapped across frameworks (the 2023 split of children in care and care
   leavers, the 2014-18 SIF areas); ``not_graded`` when either report has no grades (a
-  focused or monitoring visit), never "declined".
+  focused or monitoring visit), never "declined"; grades compare only where the area
+  table says they do (:func:`ilacs_cli.vocabulary.comparability`), otherwise
+  ``not_comparable`` with the indicative reading in the note.
 - **Improvement areas**: a ledger of the old report's "What needs to improve" items
-  (``addressed`` / ``persisting`` / ``not_mentioned``) and the new report's own items
-  (``new``), each with the sentences that decided it (finding number and pages).
-- **Findings**: per judgement area, sentences on the same subject whose polarity changed
+  (``addressed`` / ``persisting`` / ``unclear`` / ``not_mentioned``, each with a confidence)
+  and the new report's own items (``new``), each with the sentences that decided it (finding
+  number and pages). The item's subject comes first (its head phrase, not its side
+  phrases); the new report's sentences on that subject are retrieved by IDF-weighted
+  coverage; the new list restating it, back-references ("This was previously an area for
+  improvement") and blanket statements about the last list decide before the balance of
+  clause-level stances (negation with scope, contrast, Ofsted's evaluative phrases).
+- **Findings**: per judgement area, sentences on the same subject whose stance changed
   (stronger / weaker), and themes that only one report mentions.
 
-Matching is by TF-IDF cosine over content words (stop words removed, light stemming)
-plus a domain vocabulary (:data:`THEMES`: PLO = public law outline = pre-proceedings,
-IRO, LADO, care leavers, front door, ...). Whether a sentence is good or bad news comes
-from cue words (``effective``, ``strengthened`` / ``not``, ``delay``, ``inconsistent``)
-with negation ("no delay" is good news, "not always effective" is bad).
+The domain vocabulary (:data:`THEMES`: PLO = public law outline = pre-proceedings, IRO,
+LADO, care leavers, front door, ...) ties synonyms and abbreviations together. The ledger
+was measured against independent readers' labels (tests/diff_eval.py, README).
 """
 
 from __future__ import annotations
@@ -946,18 +951,13 @@ def _judgements(
 
 # --------------------------------------------------------------------------- matching
 
-_SIM_IA = 0.22  # an old improvement area restated in the new list...
-_SIM_IA_SUBJECT = 0.15  # ...or this similar and on a subject in common
 _SIM_RELEVANT = 0.12  # a sentence is on an improvement area's subject...
 _SUBJECT_SHARE = 0.35  # the share of a text's theme weight that must be in common
-_SIM_JUDGE = 0.2  # the best judging sentence must be this similar to decide a status
 _SIM_ALONE = 0.35  # ...or, with fewer than two themes or words in common, this similar
-_SIM_PARAGRAPH = 0.12  # a paragraph with a progress statement is on the subject
 _RARE_SHARE = 0.05  # a theme in at most this share of sentences is rare
 _ECHO = 0.15  # an unchanged echo this much more similar than a changed one wins
 _SIM_PAIR = 0.25  # two findings sentences are on the same subject
 _EVIDENCE = 3
-_BALANCE = 4  # sentences weighed for addressed / persisting
 _RELATED = 3
 _PAIRS = 5
 _THEMES_SHOWN = 6
@@ -1044,12 +1044,6 @@ class _Matcher:
                 out.append(_Scored(sim, u))
         out.sort(key=lambda s: (-s.sim, s.unit.para_key, s.unit.position))
         return out
-
-
-def _same_subject(a_themes: Iterable[str], b_themes: Iterable[str]) -> bool:
-    """Texts that both name subjects must share one; otherwise similarity decides."""
-    sa, sb = _subjects(a_themes), _subjects(b_themes)
-    return bool(sa & sb) if (sa and sb) else True
 
 
 # --------------------------------------------------------------------------- the ledger
@@ -1814,50 +1808,6 @@ def _improvement_areas(
             )
         )
     return out
-
-
-def _shown(top: list[_Scored]) -> list[Evidence]:
-    """The sentences that decided a balance, best first, with both sides shown when the
-    new report is mixed on the subject."""
-    shown = top[:_EVIDENCE]
-    if len({s.unit.polarity > 0 for s in shown}) == 1:
-        other = next(
-            (s for s in top[_EVIDENCE:] if (s.unit.polarity > 0) != (shown[0].unit.polarity > 0)),
-            None,
-        )
-        if other is not None:
-            shown = [*shown[: _EVIDENCE - 1], other]
-    return [_evidence(s.unit, s.sim) for s in shown]
-
-
-def _progress_evidence(
-    m: _Matcher, text: str, themes: list[str], body: list[_Unit]
-) -> tuple[Evidence | None, tuple[str, int] | None]:
-    """The new report's paragraph that states progress on the subject of ``text``: its
-    progress sentence joined with the sentence of it most similar to ``text``."""
-    vec = m.space.vector(text, themes)
-    subjects = _subjects(themes)
-    best: tuple[float, _Unit, _Unit] | None = None
-    for u in body:
-        if not _PROGRESS.search(u.text):
-            continue
-        para = m.para(u)
-        if subjects and not subjects & _subjects(para.themes):
-            continue
-        psim = _cosine(vec, para.vec)
-        if psim < _SIM_PARAGRAPH:
-            continue
-        # the sentence of the paragraph that names the subject
-        siblings = [v for v in body if v.para_key == u.para_key]
-        subject = max(siblings, key=lambda v: (_cosine(vec, v.vec), -v.position))
-        if best is None or psim > best[0]:
-            best = (psim, u, subject)
-    if best is None:
-        return None, None
-    psim, u, subject = best
-    parts = sorted({u.position: u, subject.position: subject}.items())
-    joined = " ".join(v.text for _, v in parts)
-    return _evidence(u, psim, text=joined, score=sum(v.polarity for _, v in parts)), u.para_key
 
 
 # --------------------------------------------------------------------------- findings
