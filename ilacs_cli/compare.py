@@ -6,18 +6,23 @@ same diff. Three parts:
 - **Judgements**: each area's old grade -> new grade (``improved`` / ``declined`` /
   ``unchanged``), mapped across frameworks (the 2023 split of children in care and care
   leavers, the 2014-18 SIF areas); ``not_graded`` when either report has no grades (a
-  focused or monitoring visit), never "declined".
+  focused or monitoring visit), never "declined"; grades compare only where the area
+  table says they do (:func:`ilacs_cli.vocabulary.comparability`), otherwise
+  ``not_comparable`` with the indicative reading in the note.
 - **Improvement areas**: a ledger of the old report's "What needs to improve" items
-  (``addressed`` / ``persisting`` / ``not_mentioned``) and the new report's own items
-  (``new``), each with the sentences that decided it (finding number and pages).
-- **Findings**: per judgement area, sentences on the same subject whose polarity changed
+  (``addressed`` / ``persisting`` / ``unclear`` / ``not_mentioned``, each with a confidence)
+  and the new report's own items (``new``), each with the sentences that decided it (finding
+  number and pages). The item's subject comes first (its head phrase, not its side
+  phrases); the new report's sentences on that subject are retrieved by IDF-weighted
+  coverage; the new list restating it, back-references ("This was previously an area for
+  improvement") and blanket statements about the last list decide before the balance of
+  clause-level stances (negation with scope, contrast, Ofsted's evaluative phrases).
+- **Findings**: per judgement area, sentences on the same subject whose stance changed
   (stronger / weaker), and themes that only one report mentions.
 
-Matching is by TF-IDF cosine over content words (stop words removed, light stemming)
-plus a domain vocabulary (:data:`THEMES`: PLO = public law outline = pre-proceedings,
-IRO, LADO, care leavers, front door, ...). Whether a sentence is good or bad news comes
-from cue words (``effective``, ``strengthened`` / ``not``, ``delay``, ``inconsistent``)
-with negation ("no delay" is good news, "not always effective" is bad).
+The domain vocabulary (:data:`THEMES`: PLO = public law outline = pre-proceedings, IRO,
+LADO, care leavers, front door, ...) ties synonyms and abbreviations together. The ledger
+was measured against independent readers' labels (tests/diff_eval.py, README).
 """
 
 from __future__ import annotations
@@ -35,6 +40,14 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .models import GRADE_RANK, Area, Grade, Kind, Period, Report
+from .vocabulary import (
+    FRAMEWORK_OF_KIND,
+    Comparability,
+    Framework,
+    area_info,
+    area_order,
+    comparability,
+)
 
 DIFF_SCHEMA_VERSION = "1"
 
@@ -54,6 +67,8 @@ __all__ = [
     "diff",
     "polarity",
     "split_sentences",
+    "stance",
+    "subject_of",
     "themes_of",
 ]
 
@@ -71,6 +86,8 @@ class Change(StrEnum):
     NEW = "new"  # graded only in the new report (the old one has grades, not this area)
     NOT_GRADED = "not_graded"  # the old or the new report has no grades (e.g. a visit)
     NO_LONGER_GRADED = "no_longer_graded"  # graded only in the old report
+    # both graded, but under judgements or frameworks that do not measure the same thing
+    NOT_COMPARABLE = "not_comparable"
 
 
 class ImprovementStatus(StrEnum):
@@ -78,6 +95,8 @@ class ImprovementStatus(StrEnum):
     PERSISTING = "persisting"
     NOT_MENTIONED = "not_mentioned"
     NEW = "new"
+    #: the new report is on the subject but its evidence is weak or mixed: read it yourself
+    UNCLEAR = "unclear"
 
 
 Polarity = Literal["positive", "negative", "neutral"]
@@ -102,6 +121,12 @@ class JudgementChange(_Model):
     new_grade: Grade | None
     change: Change
     note: str | None = Field(default=None, description="Why, when it is not a plain change.")
+    comparability: Comparability | None = Field(
+        default=None,
+        description="Whether the two grades compare: comparable, comparable_with_caveat "
+        "(the caveat is in the note) or not_comparable (change is then not_comparable and "
+        "the note gives the indicative reading); null when one side has no grade.",
+    )
 
 
 class Evidence(_Model):
@@ -138,6 +163,14 @@ class ImprovementAreaChange(_Model):
     related: list[Evidence] = Field(
         default_factory=list,
         description="For new improvement areas: the old report's findings on the subject.",
+    )
+    confidence: float | None = Field(
+        default=None,
+        description="0-1: how sure the verdict is (how squarely the evidence is on the "
+        "subject and how one-sided it is); null for new items.",
+    )
+    subject: str | None = Field(
+        default=None, description="The item's head phrase: what its evidence is about."
     )
 
 
@@ -747,52 +780,12 @@ def _units(report: Report, side: Literal["old", "new"]) -> tuple[list[_Unit], li
         )
     for u in units:
         u.themes = themes_of(u.text)
-        u.polarity = polarity(u.text)
+        u.polarity = stance(u.text)  # clause by clause (see stance)
         u.free = _free_stems(u.text)
     return units, paras
 
 
 # --------------------------------------------------------------------------- judgements
-
-_CARE = {
-    Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS,
-    Area.CHILDREN_IN_CARE,
-    Area.CARE_LEAVERS,
-    Area.CHILDREN_LOOKED_AFTER,
-    Area.ADOPTION_PERFORMANCE,
-}
-_ORDER = [
-    Area.IMPACT_OF_LEADERS,
-    Area.LEADERSHIP_MANAGEMENT_GOVERNANCE,
-    Area.HELP_AND_PROTECTION,
-    Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS,
-    Area.CHILDREN_LOOKED_AFTER,
-    Area.CHILDREN_IN_CARE,
-    Area.ADOPTION_PERFORMANCE,
-    Area.CARE_LEAVERS,
-    Area.LSCB,
-]
-
-#: For each area, the areas of another framework that carry its subject, best first.
-_SUCCESSORS: dict[Area, list[Area]] = {
-    Area.IMPACT_OF_LEADERS: [Area.LEADERSHIP_MANAGEMENT_GOVERNANCE],
-    Area.LEADERSHIP_MANAGEMENT_GOVERNANCE: [Area.IMPACT_OF_LEADERS],
-    Area.HELP_AND_PROTECTION: [],
-    Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS: [
-        Area.CHILDREN_IN_CARE,
-        Area.CARE_LEAVERS,
-        Area.CHILDREN_LOOKED_AFTER,
-    ],
-    Area.CHILDREN_IN_CARE: [Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS, Area.CHILDREN_LOOKED_AFTER],
-    Area.CARE_LEAVERS: [Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS],
-    Area.CHILDREN_LOOKED_AFTER: [Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS, Area.CHILDREN_IN_CARE],
-    Area.ADOPTION_PERFORMANCE: [
-        Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS,
-        Area.CHILDREN_IN_CARE,
-        Area.CHILDREN_LOOKED_AFTER,
-    ],
-    Area.LSCB: [],
-}
 
 
 def _map_areas(old: Iterable[Area], new: Iterable[Area]) -> list[tuple[Area | None, Area | None]]:
@@ -800,7 +793,7 @@ def _map_areas(old: Iterable[Area], new: Iterable[Area]) -> list[tuple[Area | No
     old_set, new_set = set(old), set(new)
     pairs: list[tuple[Area | None, Area | None]] = []
     matched_new: set[Area] = set()
-    for a in sorted(old_set, key=_ORDER.index):
+    for a in sorted(old_set, key=area_order):
         if a in new_set:
             targets = [a]
         elif (
@@ -810,7 +803,8 @@ def _map_areas(old: Iterable[Area], new: Iterable[Area]) -> list[tuple[Area | No
             # the 2023 split: both new rows continue the old combined one
             targets = [x for x in (Area.CHILDREN_IN_CARE, Area.CARE_LEAVERS) if x in new_set]
         else:
-            targets = [next((s for s in _SUCCESSORS[a] if s in new_set), None)]  # type: ignore[list-item]
+            successors = area_info(a).successors
+            targets = [next((s for s in successors if s in new_set), None)]  # type: ignore[list-item]
             # a care-leavers row never continues a combined row that already has its own
             if a == Area.CARE_LEAVERS and Area.CARE_LEAVERS in new_set:
                 targets = [Area.CARE_LEAVERS]
@@ -818,10 +812,10 @@ def _map_areas(old: Iterable[Area], new: Iterable[Area]) -> list[tuple[Area | No
             pairs.append((a, t))
             if t is not None:
                 matched_new.add(t)
-    for b in sorted(new_set - matched_new, key=_ORDER.index):
+    for b in sorted(new_set - matched_new, key=area_order):
         # a new area with a predecessor that is already mapped elsewhere stays "new"
         pairs.append((None, b))
-    pairs.sort(key=lambda p: (_ORDER.index(p[1] or p[0]), _ORDER.index(p[0] or p[1])))  # type: ignore[arg-type]
+    pairs.sort(key=lambda p: (area_order(p[1] or p[0]), area_order(p[0] or p[1])))  # type: ignore[arg-type]
     return pairs
 
 
@@ -835,6 +829,34 @@ def _kind_words(report: Report) -> str:
 def _a(report: Report) -> str:
     words = _kind_words(report)
     return ("an " if words[0] in "aeiou" else "a ") + words
+
+
+def _direction(old: Grade, new: Grade) -> Change:
+    r = GRADE_RANK[new] - GRADE_RANK[old]
+    return Change.IMPROVED if r > 0 else Change.DECLINED if r < 0 else Change.UNCHANGED
+
+
+def _graded(
+    a: Area,
+    b: Area,
+    og: Grade,
+    ng: Grade,
+    old_fw: Framework | None,
+    new_fw: Framework | None,
+) -> tuple[Change, str | None, Comparability]:
+    """The change between two grades, where they compare (see :data:`AREAS`): a change
+    across judgements that do not compare is ``not_comparable``, its reading a note."""
+    how, why = comparability(a, b, old_fw, new_fw)
+    direction = _direction(og, ng)
+    was = f"the old report's '{area_info(a).title.lower()}' judgement" if a != b else None
+    if how is Comparability.NOT_COMPARABLE:
+        reading = f"indicative only: {og.value} -> {ng.value} would read as {direction.value}"
+        text = "; ".join(
+            x for x in (f"not comparable with {was}" if was else None, why, reading) if x
+        )
+        return Change.NOT_COMPARABLE, text, how
+    parts = [f"compared with {was}" if was else None, f"caveat: {why}" if why else None]
+    return direction, "; ".join(p for p in parts if p) or None, how
 
 
 def _judgements(
@@ -852,7 +874,11 @@ def _judgements(
     elif not old_graded:
         note = f"The old report is {_a(old)}, which has no grades: no judgement can be compared."
 
+    old_fw, new_fw = FRAMEWORK_OF_KIND.get(old.kind), FRAMEWORK_OF_KIND.get(new.kind)
+    how: Comparability | None = None
+
     def change(a: Area | None, b: Area | None) -> JudgementChange:
+        how: Comparability | None = None
         og = old_rows[a].grade if a else None
         ng = new_rows[b].grade if b else None
         row_area = b or a
@@ -874,16 +900,7 @@ def _judgements(
             kind = Change.NOT_GRADED
             text = f"no grade in the {'old' if og is None else 'new'} report for this area"
         else:
-            diff_rank = GRADE_RANK[ng] - GRADE_RANK[og]
-            kind = (
-                Change.IMPROVED
-                if diff_rank > 0
-                else Change.DECLINED
-                if diff_rank < 0
-                else Change.UNCHANGED
-            )
-            if a != b:
-                text = f"compared with the old report's '{_AREA_LABELS[a].lower()}' judgement"
+            kind, text, how = _graded(a, b, og, ng, old_fw, new_fw)
         return JudgementChange(
             area=row_area,
             old_area=a,
@@ -892,14 +909,15 @@ def _judgements(
             new_grade=ng,
             change=kind,
             note=text,
+            comparability=how,
         )
 
     if new_graded and old_graded:
         rows = [change(a, b) for a, b in _map_areas(old_rows, new_rows)]
     elif old_graded:
-        rows = [change(a, None) for a in sorted(old_rows, key=_ORDER.index)]
+        rows = [change(a, None) for a in sorted(old_rows, key=area_order)]
     else:
-        rows = [change(None, b) for b in sorted(new_rows, key=_ORDER.index)]
+        rows = [change(None, b) for b in sorted(new_rows, key=area_order)]
 
     overall: JudgementChange | None = None
     oa, na = old.overall_effectiveness, new.overall_effectiveness
@@ -908,9 +926,7 @@ def _judgements(
         if not old_graded or not new_graded:
             kind, text = Change.NOT_GRADED, rows[0].note if rows else note
         elif oa and na:
-            r = GRADE_RANK[na] - GRADE_RANK[oa]
-            kind = Change.IMPROVED if r > 0 else Change.DECLINED if r < 0 else Change.UNCHANGED
-            text = None
+            kind, text, how = _graded(ov, ov, oa, na, old_fw, new_fw)
         elif oa:
             kind, text = (
                 Change.NO_LONGER_GRADED,
@@ -928,24 +944,20 @@ def _judgements(
             new_grade=na,
             change=kind,
             note=text,
+            comparability=how,
         )
     return overall, rows, note
 
 
 # --------------------------------------------------------------------------- matching
 
-_SIM_IA = 0.22  # an old improvement area restated in the new list...
-_SIM_IA_SUBJECT = 0.15  # ...or this similar and on a subject in common
 _SIM_RELEVANT = 0.12  # a sentence is on an improvement area's subject...
 _SUBJECT_SHARE = 0.35  # the share of a text's theme weight that must be in common
-_SIM_JUDGE = 0.2  # the best judging sentence must be this similar to decide a status
 _SIM_ALONE = 0.35  # ...or, with fewer than two themes or words in common, this similar
-_SIM_PARAGRAPH = 0.12  # a paragraph with a progress statement is on the subject
 _RARE_SHARE = 0.05  # a theme in at most this share of sentences is rare
 _ECHO = 0.15  # an unchanged echo this much more similar than a changed one wins
 _SIM_PAIR = 0.25  # two findings sentences are on the same subject
 _EVIDENCE = 3
-_BALANCE = 4  # sentences weighed for addressed / persisting
 _RELATED = 3
 _PAIRS = 5
 _THEMES_SHOWN = 6
@@ -1034,52 +1046,504 @@ class _Matcher:
         return out
 
 
-def _same_subject(a_themes: Iterable[str], b_themes: Iterable[str]) -> bool:
-    """Texts that both name subjects must share one; otherwise similarity decides."""
-    sa, sb = _subjects(a_themes), _subjects(b_themes)
-    return bool(sa & sb) if (sa and sb) else True
+# --------------------------------------------------------------------------- the ledger
+#
+# Each of the old report's improvement items is read for its subject first (its head
+# phrase: "The quality of supervision" in "The quality of supervision, including for early
+# help"), then the new report's sentences about that subject are retrieved (IDF-weighted
+# coverage of the subject's words and vocabulary themes, BM25-style: a word common in the
+# new report says little), and only those are weighed, clause by clause.
+
+#: Where a side phrase or a purpose begins: what follows is not the item's subject.
+_SIDE = re.compile(
+    r",?\s+(?:including|includ\w+ for|particularly|especially|in particular|notably"
+    r"|so that|in order to|to ensure|to enable|to reduce|to increase|to improve|to support"
+    r"|to prevent|to make|to demonstrate|to promote|to inform|to secure|to meet|to provide"
+    r"|to help|to identify|to better|to strengthen|to achieve|to evidence|to assure|to drive"
+    r"|to allow|ensuring|which|and that|and ensure|as well as|for example|such as|with a"
+    r" focus)\b"
+    r"|\s+[-–—(]\s*|[;:]\s|\.\s",
+    re.IGNORECASE,
+)
+_LEAD = re.compile(
+    r"^(?:urgently\s+|as a priority,?\s+)?(?:ensure|improve|strengthen|develop|review|make sure"
+    r"|increase|reduce|establish|embed|continue to|undertake|evaluate|monitor|address)"
+    r"(?:\s+(?:that|the|all|how|whether))*\s+",
+    re.IGNORECASE,
+)
+_HEAD_MIN_STEMS = 2
 
 
-def _improvement_areas(m: _Matcher, old: Report, new: Report) -> list[ImprovementAreaChange]:
-    new_ias = [
-        (i, _item_text(ia.text), themes_of(_item_text(ia.text)))
-        for i, ia in enumerate(new.improvement_areas, 1)
-    ]
+@dataclass(frozen=True)
+class _Subject:
+    head: str
+    stems: frozenset[str]  # content stems of the head
+    rest: frozenset[str]  # content stems of the side phrases
+    free: frozenset[str]  # head stems outside the vocabulary's phrases (what is said of it)
+    themes: frozenset[str]  # subject themes of the head (or of the whole, if none)
+    aspects: frozenset[str]  # aspect themes (delay, oversight ...) of the whole item
+    side: frozenset[str] = frozenset()  # subject themes of the side phrases
+
+
+def _subject(text: str) -> _Subject:
+    """What an improvement item is about: its head phrase, before side phrases."""
+    body = _LEAD.sub("", text.strip())
+    m = _SIDE.search(body)
+    head = body[: m.start()] if m else body
+    if len(set(_stems(head)) - _GENERIC) < _HEAD_MIN_STEMS and m:
+        # a bare head ("Strategy discussions") keeps its first side phrase's words apart
+        head = head if _subjects(_themes(head)) else body
+    all_themes = set(_themes(text))
+    # the head's own subjects only: a side phrase's theme ("including early help") is not
+    # what the item is about; a head without one is found by its words
+    head_themes = _subjects(_themes(head))
+    stems = frozenset(_stems(head)) - _GENERIC
+    rest = frozenset(_stems(body)) - stems - _GENERIC
+    return _Subject(
+        head.strip(" ,."),
+        stems,
+        rest,
+        _free_stems(head),
+        frozenset(head_themes),
+        frozenset(all_themes - _SUBJECTS),
+        frozenset(_subjects(all_themes) - head_themes),
+    )
+
+
+def _first_subject(text: str) -> str | None:
+    """The subject theme named first in ``text`` (its head noun, usually)."""
+    low = text.lower()
+    best: tuple[int, str] | None = None
+    for name in _subjects(_themes(text)):
+        m = _THEME_BY_NAME[name].pattern.search(low)
+        if m and (best is None or m.start() < best[0]):
+            best = (m.start(), name)
+    return best[1] if best else None
+
+
+def subject_of(text: str) -> str:
+    """An improvement item's subject: its head phrase, without side phrases and purposes
+    ("The quality of supervision" for "The quality of supervision, including for early
+    help, to ensure ...")."""
+    return _subject(_item_text(text)).head
+
+
+class _Index:
+    """The new report's sentences as a small retrieval index: document frequencies of
+    stems and themes, for IDF weights (a word or theme in half of the sentences is
+    almost no evidence of being on a subject)."""
+
+    def __init__(self, units: list[_Unit]) -> None:
+        self.units = units
+        df: Counter[str] = Counter()
+        self.terms: dict[int, frozenset[str]] = {}
+        for u in units:
+            terms = frozenset(_stems(u.text)) | {"#" + t for t in u.themes}
+            self.terms[id(u)] = terms
+            df.update(terms)
+        n = max(len(units), 1)
+        # BM25's idf, floored so that a very common term still counts a little
+        self.idf = {t: max(0.05, math.log(1 + (n - c + 0.5) / (c + 0.5))) for t, c in df.items()}
+        self.default = math.log(1 + (n + 0.5) / 0.5)
+
+    def weight(self, term: str) -> float:
+        # a term the new report never uses ("MARAT" after the front door was renamed)
+        # weighs in a query as a rare one, not as the rarest possible
+        return self.idf.get(term, _ABSENT * self.default)
+
+
+def _query(s: _Subject) -> dict[str, float]:
+    q: dict[str, float] = {}
+    for t in s.stems:
+        q[t] = 1.0
+    for t in s.rest:
+        q.setdefault(t, 0.25)
+    for t in s.themes:
+        q["#" + t] = 2.0
+    for t in s.aspects:
+        q.setdefault("#" + t, 0.5)
+    return q
+
+
+def _relevance(index: _Index, q: dict[str, float], terms: frozenset[str]) -> float:
+    """IDF-weighted share of the query found in a sentence (0..1), against the query's
+    strongest terms only: a long item is not less findable than a short one."""
+    weights = sorted((w * index.weight(t) for t, w in q.items()), reverse=True)
+    total = sum(weights[:_QUERY_TERMS])
+    if not total:
+        return 0.0
+    found = sum(w * index.weight(t) for t, w in q.items() if t in terms)
+    return min(1.0, found / total)
+
+
+# Stance, clause by clause ---------------------------------------------------------------
+
+_CONTRAST = re.compile(
+    r"(?:^|[,;]\s*|\s)(?:however|but|although|though|while|whilst|yet|despite|nevertheless"
+    r"|notwithstanding|except)\b[,]?\s*",
+    re.IGNORECASE,
+)
+_CONCESSIVE = frozenset({"although", "though", "while", "whilst", "despite", "notwithstanding"})
+
+#: Ofsted's evaluative phrases, beyond single cue words (matched on lower-cased text).
+_EVALUATIVE: tuple[tuple[re.Pattern[str], float, bool], ...] = tuple(
+    (re.compile(p), w, consume)
+    for p, w, consume in (
+        # (phrase, weight, whether it uses up its words: "not always timely" is one verdict,
+        # not "not always" and then "timely")
+        (r"\btoo (many|few|long|slow|often|much|variable|early|soon)\b", -1.5, True),
+        # negation over coordinated cue words: "not consistent or effective"
+        (
+            r"\bnot (always |yet |consistently |sufficiently |routinely |as )?(consistent|effective"
+            r"|good|strong|timely|robust|clear|sufficient|embedded|purposeful|thorough"
+            r"|comprehensive|proportionate|well|prompt|swift|regular|focused|appropriate)\w*"
+            r"( (or|nor) \w+)?",
+            -1.5,
+            True,
+        ),
+        (
+            r"\bnot (yet|always|consistently|all|sufficiently|routinely|fully|well|been|enough)\b",
+            -1.5,
+            True,
+        ),
+        (r"\b(is|are|was|were|has|have) not yet\b", -1.0, True),
+        (
+            r"\bdo(es)? not\b|\bdid not\b|\bhas not\b|\bhave not\b|\bare not\b|\bis not\b",
+            -0.5,
+            False,
+        ),
+        (r"\black of\b|\black\b|\babsence of\b", -1.0, True),
+        (r"\bremains? (a|an) (area|weakness|concern|challenge)", -2.0, True),
+        (
+            r"\b(still|continue[sd]? to) (be )?(an? )?"
+            r"(area|weak|inconsistent|variable|poor|limited)",
+            -2.0,
+            True,
+        ),
+        (r"\bmore (work|progress) (is|needs|to)|\bmore to do\b|\bfurther work\b", -1.5, True),
+        (
+            r"\b(requires?|required|needs?|needed) (further |significant |more |some )?"
+            r"(improvement|development|strengthening|attention|work)\b",
+            -2.0,
+            True,
+        ),
+        (
+            r"\bneeds? to (further |continue to )?(support|improve|develop|strengthen|ensure"
+            r"|increase|reduce|address)\b|\b(is|are) aware (that|of)\b"
+            r"|\b(acknowledge|recognise|recognize|know)s? that (there is|more|further|it needs)",
+            -1.0,
+            True,
+        ),
+        (r"\bstrengths and difficulties questionnaires?\b", 0.0, True),
+        (
+            r"\b(could|should|would|needs? to|need to) (be )?(further |more )?"
+            r"(strengthened|improved|developed|enhanced|better|clearer|stronger)\b"
+            r"|\bwould benefit from\b",
+            -1.5,
+            True,
+        ),
+        (
+            r"\b(are|is) (currently |now )?(refining|developing|reviewing|planning|working to"
+            r"|beginning to|starting to)\b|\bnot yet (fully )?(embedded|evident|realised)",
+            -0.75,
+            True,
+        ),
+        (
+            r"\bwork is (under ?way|ongoing|in progress)|\bat an early stage\b|\bin its infancy\b",
+            -1.0,
+            True,
+        ),
+        (
+            r"\bhave (been )?(significantly |considerably )?improved\b|\bhas (been )?"
+            r"(significantly |considerably )?improved\b|\bimprovements? (in|to)\b",
+            1.5,
+            True,
+        ),
+        (r"\bnow\b", 0.5, False),
+        (
+            r"\bwell (established|embedded|developed|coordinated|managed|supported|attended)\b",
+            1.0,
+            True,
+        ),
+        (r"\b(good|strong|effective|high) quality\b", 1.0, True),
+        (
+            r"\bin a timely (way|manner)\b|\bwithout (delay|drift)\b|\bno (delay|drift)\b",
+            1.5,
+            True,
+        ),
+        (
+            r"\bprevent(s|ed|ing)? (them|children|young people|him|her) from( \w+){0,3}",
+            -2.0,
+            True,
+        ),
+    )
+)
+
+
+def _clauses(text: str) -> list[tuple[str, float]]:
+    """A sentence in clauses, each with its weight: the clause after a contrast ("However,
+    ...", "..., but ...") or the main clause after a concession ("Although ..., ...")
+    carries the sentence's verdict."""
+    parts: list[tuple[str, float]] = []
+    last = 0
+    marker = ""
+    for m in _CONTRAST.finditer(text):
+        chunk = text[last : m.start()].strip()
+        if chunk:
+            parts.append((chunk, marker))  # type: ignore[arg-type]
+        marker = m.group(0).strip(" ,;").lower()
+        last = m.end()
+    parts.append((text[last:].strip(), marker))  # type: ignore[arg-type]
+    out: list[tuple[str, float]] = []
+    for chunk, mark in parts:
+        if mark in _CONCESSIVE:
+            # "although X, Y": X is conceded; the main clause after its comma weighs more
+            conceded, _, main = chunk.partition(",")
+            out.append((conceded, 0.6))
+            if main.strip():
+                out.append((main, 1.5))
+        elif mark:
+            out.append((chunk, 1.5))
+        else:
+            out.append((chunk, 1.0 if len(parts) == 1 else 0.8))
+    return [(c, w) for c, w in out if c.strip()]
+
+
+#: Where a clause turns to its purpose ("... so that it supports a more robust oversight"):
+#: the words after it say what is aimed at, not what is so.
+_PURPOSE = re.compile(r"\b(so that|in order to|to ensure|to enable|with the aim of|aimed at)\b")
+
+
+def clause_polarity(text: str) -> float:
+    """Good (> 0) or bad (< 0) news in one clause: Ofsted's evaluative phrases, then cue
+    words with negation in scope (see :func:`polarity`); a purpose ("so that ...",
+    "to ensure ...") counts for little."""
+    low = text.lower().replace("’", "'")
+    aim = _PURPOSE.search(low)
+    if aim and aim.start() > 0:
+        return clause_polarity(low[: aim.start()]) + 0.25 * clause_polarity(low[aim.end() :])
+    score = 0.0
+    for pattern, weight, consume in _EVALUATIVE:
+        found = len(pattern.findall(low))
+        if found:
+            score += weight * found
+            if consume:
+                low = pattern.sub(" ", low)
+    return score + polarity(low)
+
+
+def stance(text: str, subject: _Subject | None = None) -> float:
+    """A sentence's verdict, clause by clause: clauses on the subject count fully, others
+    half; the clause after a contrast weighs more."""
+    total = 0.0
+    for clause, weight in _clauses(text):
+        on = 1.0
+        if subject is not None:
+            stems = set(_stems(clause))
+            themes = _subjects(_themes(clause))
+            if not (stems & subject.stems or themes & subject.themes):
+                on = 0.5
+        total += weight * on * clause_polarity(clause)
+    return total
+
+
+# Back-references and blanket statements --------------------------------------------------
+
+_BACK_POSITIVE = re.compile(
+    r"previously (been )?(identified as |raised as )?(an? )?(area|weakness|shortfall|concern"
+    r"|recommendation)"
+    r"|(was|were) (an? )?(area|areas) (for|of) (improvement|development|concern) at the "
+    r"(last|previous)"
+    r"|(area|areas) (of|for) (significant |considerable |notable )?improvement since"
+    r"|(significant|notable|considerable|marked|substantial|good) (improvement|progress) since"
+    r"|(improved|strengthened|addressed|progressed|developed|enhanced|better)"
+    r"( significantly| considerably| substantially)? since the (last|previous)"
+    r"|since the (last|previous) (inspection|focused visit|visit|monitoring visit)[^.]{0,60}"
+    r"\b(has|have) (been )?(improved|strengthened|addressed)"
+    r"|(has|have) (now )?been (addressed|resolved)",
+    re.IGNORECASE,
+)
+_BACK_NEGATIVE = re.compile(
+    r"(still|yet|remain\w*) to be (fully )?(addressed|improved|resolved|tackled)|"
+    r"(still|remains?|continues? to be|is still) (an? )?(area|weakness|concern) (for|of|which)"
+    r"|(remains?|is still) an area (for|of|requiring)"
+    r"|(have|has) not (yet )?(been )?(sufficiently |fully |effectively )?(addressed|improved|"
+    r"progressed|resolved)"
+    r"|(deteriorat\w*|declined) since the (last|previous)"
+    r"|little (or no )?progress|limited progress|not (made|seen) (enough|sufficient) progress"
+    r"|(identified|raised|found) at the (last|previous) (inspection|visit)[^.]{0,80}"
+    r"\b(remain|persist|still|continue)",
+    re.IGNORECASE,
+)
+_BLANKET_NEGATIVE = re.compile(
+    r"(not all|none of the|few of the|some of the|the) (areas?|recommendations|weaknesses|"
+    r"shortfalls)[^.]{0,90}\b(have|has) not (yet )?(been )?(fully |sufficiently |"
+    r"systematically |consistently )?addressed"
+    r"|not all (the )?(areas?|recommendations)[^.]{0,60}\b(have|has) been (fully )?addressed"
+    r"|(areas?|recommendations|shortfalls|weaknesses)[^.]{0,60}(last|previous|since \d{4}|in "
+    r"\d{4})[^.]{0,60}\b(remain relevant|remain|have not (yet )?(been )?(fully |"
+    r"systematically )?addressed|are still present|is still present)"
+    r"|poor practice previously identified is still present",
+    re.IGNORECASE,
+)
+_BLANKET_POSITIVE = re.compile(
+    r"(all|most) (of )?(the )?(areas?|recommendations)[^.]{0,40}(last|previous)[^.]{0,40}"
+    r"\b(have|has) been (addressed|acted upon|met)"
+    r"|(have|has) (addressed|responded to) (all|most) (of )?(the )?(areas?|recommendations)",
+    re.IGNORECASE,
+)
+
+
+# Thresholds (set on the development pairs only; see tests/diff_eval.py) -----------------
+
+_ABSENT = 0.5  # weight of a query term absent from the new report, against the rarest
+_QUERY_TERMS = 5  # a query's strength: its five strongest terms
+_NEGATIVE_WEIGHT = 1.5  # a weakness on the subject outweighs a strength (the readers' rule)
+_NO_FREE = 0.7  # a sentence on the head's theme without any of its other words
+_FOLLOW_SHARE = 0.9  # a sentence that goes on with the one before takes this share of its
+_REL_DONE = 0.6  # a plain statement this squarely on the subject says the thing is done...
+_DONE = 0.5  # ...and counts as this much good news
+_CONFIDENT = 0.2  # a balance verdict less sure than this is unclear
+_NO_FREE_SPECIFIC = 0.5  # ...and when the head's own words weigh more than its theme
+_OTHER_SUBJECT = 0.8  # a sentence also on a subject the item does not name
+_REL_ON = 0.34  # a sentence this much of the subject's weight is about it
+_REL_KEEP = 0.6  # ...and sentences under this share of the best one's are left aside
+_REL_RESTATED = 0.5  # an item of the new list this close to the subject restates it
+_WEIGH = 5  # sentences weighed
+_CLEAR = 0.35  # |balance| / weight of the evidence under which the verdict is unclear
+_BACK_REL = 0.25  # a back-reference on the subject at this relevance decides
+
+
+@dataclass
+class _Hit:
+    rel: float
+    unit: _Unit
+    stance: float
+
+
+def _on_subject(index: _Index, s: _Subject, q: dict[str, float], u: _Unit, m: _Matcher) -> float:
+    """How much a sentence is about the subject (0 when it is not): its own relevance,
+    or, for a sentence without a subject of its own, part of its paragraph's."""
+    terms = index.terms[id(u)]
+    rel = _relevance(index, q, terms)
+    if s.free and not s.free & terms:
+        # on the theme, but none of the head's own words: when those words are most of
+        # what the item says ("the offer of an independent visitor" to children in care),
+        # a sentence on children in care in general is not about it
+        free = sum(index.weight(t) for t in s.free)
+        theme = sum(q["#" + t] * index.weight("#" + t) for t in s.themes)
+        rel *= _NO_FREE if free <= theme else _NO_FREE_SPECIFIC
+    own = _subjects(u.themes)
+    if own - s.themes - s.side:
+        # also on a subject the item does not name ("early help assessments" for an item
+        # on assessments): likely about that other thing
+        rel *= _OTHER_SUBJECT
+    if s.themes:
+        if not own & s.themes:
+            if own:
+                # a sentence on another subject: only its words in common count, lightly
+                return 0.0 if not s.stems & terms else rel * 0.5
+            # no subject of its own: "They are reviewed regularly" takes its paragraph's
+            para_themes = _subjects(m.para(u).themes)
+            if not para_themes & s.themes:
+                return 0.0
+            return 0.5 * rel + 0.3 * _relevance(
+                index, q, frozenset(_stems(m.para(u).text)) | {"#" + t for t in para_themes}
+            )
+        return rel
+    # no vocabulary theme: words of the head in common, at least two (or one rare one)
+    common = s.stems & terms
+    if len(common) < 2 and not any(index.weight(t) > 2.5 for t in common):
+        return 0.0
+    return rel
+
+
+def _ledger(
+    m: _Matcher, old: Report, new: Report, new_ias: list[tuple[int, str, list[str]]]
+) -> tuple[list[ImprovementAreaChange], set[int]]:
     body = [u for u in m.new_units if u.source != "improvement_area"]
+    index = _Index(body)
+    blanket_neg = [u for u in body if _BLANKET_NEGATIVE.search(u.text)]
+    blanket_pos = [u for u in body if _BLANKET_POSITIVE.search(u.text)] if not blanket_neg else []
+    new_lscb = any(ia.area == Area.LSCB for ia in new.improvement_areas) or any(
+        f.area == Area.LSCB for f in new.findings
+    )
+    new_index = _Index([u for u in m.new_units if u.source == "improvement_area"] or body)
     out: list[ImprovementAreaChange] = []
     restated: set[int] = set()
-
-    # 1. old improvement areas that the new report raises again
-    candidates: list[tuple[float, int, int]] = []
-    old_texts = [_item_text(ia.text) for ia in old.improvement_areas]
-    for i, text_a in enumerate(old_texts, 1):
-        themes = themes_of(text_a)
-        vec = m.space.vector(text_a, themes)
-        for j, text, nthemes in new_ias:
-            if not _same_subject(themes, nthemes):
-                continue
-            # the words alone too: a short item without vocabulary ("the clarity of plans")
-            sim = max(
-                _cosine(vec, m.space.vector(text, nthemes)),
-                _cosine(m.space.vector(text_a, []), m.space.vector(text, [])),
-            )
-            shared = _subjects(themes) & _subjects(nthemes)
-            # the old item's subject must be there, not one side issue of it
-            if shared and m.weight(shared) < _SUBJECT_SHARE * m.weight(_subjects(themes)):
-                continue
-            if sim >= _SIM_IA or (shared and sim >= _SIM_IA_SUBJECT):
-                candidates.append((sim, i, j))
-    candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
-    match: dict[int, tuple[int, float]] = {}
-    for sim, i, j in candidates:
-        if i not in match:  # one old item may be restated once; a new item may restate several
-            match[i] = (j, sim)
-
+    new_subjects = {j: _subject(ntext) for j, ntext, _ in new_ias}
     for i, ia in enumerate(old.improvement_areas, 1):
-        themes = themes_of(old_texts[i - 1])
-        scored = m.relevant(old_texts[i - 1], themes, body, _SIM_RELEVANT)
-        if i in match:
-            j, sim = match[i]
+        text = _item_text(ia.text)
+        themes = themes_of(text)
+        base = {"old_index": i, "old_text": ia.text, "themes": themes}
+        if ia.area == Area.LSCB and not new_lscb:
+            out.append(
+                ImprovementAreaChange(
+                    status=ImprovementStatus.NOT_MENTIONED,
+                    reason="a recommendation to the LSCB, which the new report does not "
+                    "inspect (the LSCB has no successor)",
+                    confidence=0.9,
+                    **base,
+                )
+            )
+            continue
+        s = _subject(text)
+        q = _query(s)
+        # 1. the new report raises it again
+        best_j: tuple[float, int] | None = None
+        for j, _ntext, _nthemes in new_ias:
+            # head against head: "written records, including timely assessments" does not
+            # restate an item on assessments
+            ns = new_subjects[j]
+            head_themes = _subjects(_themes(ns.head))
+            if s.themes and not s.themes & head_themes:
+                continue
+            # each head's first-named subject (its head noun) is the other's subject too:
+            # "strategy meetings in assessment teams" is not restated by "the timeliness
+            # of all assessments, plans, supervision"
+            first_old, first_new = _first_subject(s.head), _first_subject(ns.head)
+            if (
+                first_old
+                and first_new
+                and (first_old not in head_themes or first_new not in s.themes | s.side)
+            ):
+                continue
+            nterms = ns.stems | {"#" + t for t in head_themes}
+            rel = _relevance(new_index, q, nterms)
+            common = s.stems & nterms
+            # without themes, the words: at least two of the head's in common
+            head_share = len(common) / max(len(s.stems), 1) if len(common) >= 2 else 0.0
+            score = max(rel, head_share if not s.themes else 0.0)
+            if score >= _REL_RESTATED and (best_j is None or score > best_j[0]):
+                best_j = (score, j)
+        hits: list[_Hit] = []
+        rels: dict[tuple[tuple[str, int], int], float] = {}
+        recall: dict[tuple[tuple[str, int], int], float] = {}
+        for u in body:
+            rel = _on_subject(index, s, q, u, m)
+            # "However, ..." and "These ..." go on with the sentence before them
+            prev = rels.get((u.para_key, u.position - 1), 0.0)
+            own = _subjects(u.themes)
+            recalled = recall.get((u.para_key, u.position - 1), 0.0)
+            if recalled:
+                # the verdict after "A recommendation from the 2017 inspection had been to ..."
+                rel = max(rel, recalled)
+                recall[(u.para_key, u.position)] = _FOLLOW_SHARE * recalled
+            elif prev and _FOLLOWS.match(u.text) and (not own or own & s.themes):
+                rel = max(rel, _FOLLOW_SHARE * prev)
+            rels[(u.para_key, u.position)] = rel
+            if _RECALL.search(u.text):
+                if rel >= _REL_ON:
+                    recall[(u.para_key, u.position)] = rel
+                continue  # it restates the old item: no verdict of its own
+            if rel >= _BACK_REL:
+                h = _Hit(rel, u, stance(u.text, s))
+                if h.stance == 0 and rel >= _REL_DONE and not _NEGATION.search(u.text):
+                    h.stance = _DONE  # "Care leavers are given their health histories"
+                hits.append(h)
+        hits.sort(key=lambda h: (-h.rel, h.unit.para_key, h.unit.position))
+        if best_j is not None:
+            score, j = best_j
             restated.add(j)
             ev = [
                 Evidence(
@@ -1087,84 +1551,225 @@ def _improvement_areas(m: _Matcher, old: Report, new: Report) -> list[Improvemen
                     paragraph=j,
                     text=new.improvement_areas[j - 1].text,
                     polarity="negative",
-                    similarity=_r(sim),
+                    similarity=_r(score),
                 )
             ]
-            ev += [_evidence(s.unit, s.sim) for s in scored if s.unit.polarity < 0][: _EVIDENCE - 1]
+            ev += [_hit_evidence(h) for h in hits if h.stance < 0 and h.rel >= _REL_ON][:2]
             out.append(
                 ImprovementAreaChange(
                     status=ImprovementStatus.PERSISTING,
-                    old_index=i,
-                    old_text=ia.text,
                     new_index=j,
                     new_text=new.improvement_areas[j - 1].text,
-                    themes=themes,
-                    evidence=ev,
                     reason=f"the new report raises it again (improvement area {j})",
+                    evidence=ev,
+                    confidence=_r(min(0.95, 0.6 + score / 2)),
+                    subject=s.head,
+                    **base,
                 )
             )
             continue
-        # 2. a progress statement ("This was previously an area for improvement") in a
-        # paragraph on the subject
-        progress, key = _progress_evidence(m, old_texts[i - 1], themes, body)
-        if progress:
-            ev = [progress] + [_evidence(s.unit, s.sim) for s in scored if s.unit.para_key != key][
-                : _EVIDENCE - 1
-            ]
+        # 2. an explicit back-reference on the subject decides
+        back = _back_reference(m, index, s, q, body)
+        if back is not None:
+            ev0, sign, rel, key = back
+            status = ImprovementStatus.ADDRESSED if sign > 0 else ImprovementStatus.PERSISTING
+            ev = [ev0] + [
+                _hit_evidence(x) for x in hits if x.unit.para_key != key and x.rel >= _REL_ON
+            ][: _EVIDENCE - 1]
             out.append(
                 ImprovementAreaChange(
-                    status=ImprovementStatus.ADDRESSED,
-                    old_index=i,
-                    old_text=ia.text,
-                    themes=themes,
+                    status=status,
+                    reason="the new report states progress on it since the last inspection"
+                    if sign > 0
+                    else "the new report says it is still a weakness since the last inspection",
                     evidence=ev,
-                    reason="the new report states progress on it since the last inspection",
+                    confidence=_r(min(0.9, 0.6 + rel / 2)),
+                    subject=s.head,
+                    **base,
                 )
             )
             continue
-        # 3. the balance of the new report's sentences on the subject
-        judged = [s for s in scored if s.unit.polarity != 0]
-        if judged and judged[0].sim < _SIM_JUDGE:
-            judged = []  # only in passing: not enough to judge by
-        # sentences much less similar than the best one are about something else
-        top = [s for s in judged if s.sim >= 0.5 * judged[0].sim][:_BALANCE] if judged else []
-        if not top:
-            if not scored:
-                why = "the new report's findings do not take up its subject"
-            elif scored[0].sim < _SIM_JUDGE:
-                why = "the new report mentions its subject only in passing"
-            else:
-                why = "the new report touches its subject without judging it"
+        on = [h for h in hits if h.rel >= _REL_ON]
+        if on:
+            on = [h for h in on if h.rel >= _REL_KEEP * on[0].rel][:_WEIGH]
+        judged = [h for h in on if h.stance != 0]
+        if not judged:
+            if blanket_neg:
+                out.append(_blanket(blanket_neg[0], s, base, on))
+                continue
             out.append(
                 ImprovementAreaChange(
                     status=ImprovementStatus.NOT_MENTIONED,
-                    old_index=i,
-                    old_text=ia.text,
-                    themes=themes,
-                    evidence=[_evidence(s.unit, s.sim) for s in scored[:1]],
-                    reason=why
-                    + (
-                        f" (it is {_a(new)} with its own focus)"
-                        if new.kind in _VISITS and not scored
-                        else ""
-                    ),
+                    reason=(
+                        "the new report does not take up its subject"
+                        if not on
+                        else "the new report touches its subject without judging it"
+                    )
+                    + (f" (it is {_a(new)} with its own focus)" if new.kind in _VISITS else ""),
+                    confidence=_r(0.8 if not on else 0.5),
+                    subject=s.head,
+                    **base,
                 )
             )
             continue
-        # stronger cues weigh more: "not as good ... delay" outweighs "some ... good"
-        balance = sum(s.sim * max(-3.0, min(3.0, s.unit.polarity)) for s in top)
-        status = ImprovementStatus.ADDRESSED if balance > 0 else ImprovementStatus.PERSISTING
+        # 3. the balance of the new report's verdicts on the subject
+        pos = sum(h.rel * min(3.0, h.stance) for h in judged if h.stance > 0)
+        neg = _NEGATIVE_WEIGHT * sum(h.rel * min(3.0, -h.stance) for h in judged if h.stance < 0)
+        balance = pos - neg
+        if blanket_neg:
+            balance -= 0.5 * (pos + neg)  # the new report says the old list is not done
+        if blanket_pos:
+            balance += 0.3 * (pos + neg)
+        certainty = abs(balance) / (pos + neg)
+        confidence = certainty * min(1.0, judged[0].rel + 0.3)
+        shown = _shown_hits(judged, balance)
+        if certainty < _CLEAR or confidence < _CONFIDENT:
+            status = ImprovementStatus.UNCLEAR
+            reason = "the new report's findings on its subject are mixed"
+        elif balance > 0:
+            status = ImprovementStatus.ADDRESSED
+            reason = "the new report's findings on its subject are mostly positive"
+        else:
+            status = ImprovementStatus.PERSISTING
+            reason = "the new report's findings on its subject are mostly negative"
+        if blanket_neg and status is not ImprovementStatus.UNCLEAR:
+            reason += "; it says the last inspection's areas for improvement are not all done"
         out.append(
             ImprovementAreaChange(
                 status=status,
-                old_index=i,
-                old_text=ia.text,
-                themes=themes,
-                evidence=_shown(top),
-                reason="the new report's findings on its subject are "
-                + ("mostly positive" if balance > 0 else "mostly negative"),
+                reason=reason,
+                evidence=shown,
+                confidence=_r(min(0.9, confidence)),
+                subject=s.head,
+                **base,
             )
         )
+    return out, restated
+
+
+#: A sentence that recalls the old report's item ("A recommendation from the 2017 judgement
+#: inspection had been to ensure ..."): the verdict is in the sentences after it.
+_RECALL = re.compile(
+    r"\b(recommendations?|areas? for (improvement|development|priority action))\b[^.]{0,60}"
+    r"\b(from|at|in|made|following) (the|its|their) ((\d{4}|last|previous|most recent) )?"
+    r"(\w+ )?(inspection|visit)\b[^.]{0,30}\b(had been|was|were|is|to)\b"
+    r"|\bin the (\d{4} |last |previous )?(\w+ )?inspection, (a|the) recommendation",
+    re.IGNORECASE,
+)
+_FOLLOWS = re.compile(
+    r"^(however|but|although|though|despite|nevertheless|this|these|that|those|it|they|such"
+    r"|there is|there are|in addition|additionally|also|equally|conversely)\b",
+    re.IGNORECASE,
+)
+_NEGATION = re.compile(r"\b(not|no|never|none|without|cannot|nor)\b|n't\b", re.IGNORECASE)
+_PRONOUN = re.compile(r"^(this|these|that|those|it|they|such|the (area|work|practice))\b", re.I)
+
+
+def _back_reference(
+    m: _Matcher, index: _Index, s: _Subject, q: dict[str, float], body: list[_Unit]
+) -> tuple[Evidence, int, float, tuple[str, int]] | None:
+    """A sentence that judges the subject against the last inspection ("This was
+    previously an area for improvement", "... remains an area for improvement"): its
+    evidence (joined with the sentence before it when that one names the subject), its
+    sign, relevance and paragraph. Only a sentence that names the subject, or follows one
+    that does ("This ..."), counts."""
+    best: tuple[float, int, _Unit, _Unit | None] | None = None
+    for u in body:
+        pos, neg = _BACK_POSITIVE.search(u.text), _BACK_NEGATIVE.search(u.text)
+        if not (pos or neg):
+            continue
+        sign = (
+            1 if pos and not neg else -1 if neg and not pos else (1 if stance(u.text) > 0 else -1)
+        )
+        own = _on_subject(index, s, q, u, m) if _names_subject(u, s) else 0.0
+        if s.themes & _subjects(u.themes):
+            # "The quality assurance arrangements have been strengthened since the last
+            # inspection" names the subject squarely, whatever else the item says
+            own = max(own, _BACK_REL)
+        prev = next((v for v in m.by_para[u.para_key] if v.position == u.position - 1), None)
+        before = 0.0
+        if prev is not None and _PRONOUN.match(u.text) and _names_subject(prev, s):
+            before = _on_subject(index, s, q, prev, m)
+        rel = max(own, before)
+        if rel < _BACK_REL:
+            continue
+        if best is None or rel > best[0]:
+            best = (rel, sign, u, prev if before > own else None)
+    if best is None:
+        return None
+    rel, sign, u, prev = best
+    text = f"{prev.text} {u.text}" if prev is not None else u.text
+    ev = Evidence(
+        source=u.source,
+        finding_number=u.number,
+        paragraph=u.paragraph,
+        pages=u.pages,
+        text=text,
+        polarity="positive" if sign > 0 else "negative",
+        similarity=_r(rel),
+    )
+    return ev, sign, rel, u.para_key
+
+
+def _names_subject(u: _Unit, s: _Subject) -> bool:
+    """A back-reference is about this item when its sentence (or, for "This was previously
+    an area for improvement", the sentence before it) names the subject."""
+    if s.themes & _subjects(u.themes) or len(s.stems & set(_stems(u.text))) >= 2:
+        return True
+    return False
+
+
+def _blanket(u: _Unit, s: _Subject, base: dict, on: list[_Hit]) -> ImprovementAreaChange:
+    return ImprovementAreaChange(
+        status=ImprovementStatus.PERSISTING,
+        reason="the new report says the last inspection's areas for improvement are not all "
+        "addressed, and does not show this one is",
+        evidence=[_evidence(u, 1.0)] + [_hit_evidence(h) for h in on[:1]],
+        confidence=0.5,
+        subject=s.head,
+        **base,
+    )
+
+
+def _hit_evidence(h: _Hit) -> Evidence:
+    return Evidence(
+        source=h.unit.source,
+        finding_number=h.unit.number,
+        paragraph=h.unit.paragraph,
+        pages=h.unit.pages,
+        text=h.unit.text,
+        polarity=_polarity_label(h.stance),
+        similarity=_r(h.rel),
+    )
+
+
+def _shown_hits(judged: list[_Hit], balance: float) -> list[Evidence]:
+    """The sentences that decided a balance: those that agree with the verdict first
+    (most on the subject and most decided first), then the strongest one against it, so a
+    mixed report shows both sides."""
+
+    def weight(h: _Hit) -> float:
+        return h.rel * min(3.0, abs(h.stance))
+
+    agree = sorted((h for h in judged if (h.stance > 0) == (balance > 0)), key=weight, reverse=True)
+    against = sorted(
+        (h for h in judged if (h.stance > 0) != (balance > 0)), key=weight, reverse=True
+    )
+    shown = agree[: _EVIDENCE - 1] + against[:1] if against else agree[:_EVIDENCE]
+    return [_hit_evidence(h) for h in shown]
+
+
+def _improvement_areas(
+    m: _Matcher, old: Report, new: Report, full_old: Report
+) -> list[ImprovementAreaChange]:
+    new_ias = [
+        (i, _item_text(ia.text), themes_of(_item_text(ia.text)))
+        for i, ia in enumerate(new.improvement_areas, 1)
+    ]
+    out: list[ImprovementAreaChange] = []
+
+    ledger, restated = _ledger(m, full_old, new, new_ias)
+    out.extend(ledger)
 
     # 4. the new report's own improvement areas
     old_findings = [u for u in m.old_units if u.source != "improvement_area"]
@@ -1205,64 +1810,7 @@ def _improvement_areas(m: _Matcher, old: Report, new: Report) -> list[Improvemen
     return out
 
 
-def _shown(top: list[_Scored]) -> list[Evidence]:
-    """The sentences that decided a balance, best first, with both sides shown when the
-    new report is mixed on the subject."""
-    shown = top[:_EVIDENCE]
-    if len({s.unit.polarity > 0 for s in shown}) == 1:
-        other = next(
-            (s for s in top[_EVIDENCE:] if (s.unit.polarity > 0) != (shown[0].unit.polarity > 0)),
-            None,
-        )
-        if other is not None:
-            shown = [*shown[: _EVIDENCE - 1], other]
-    return [_evidence(s.unit, s.sim) for s in shown]
-
-
-def _progress_evidence(
-    m: _Matcher, text: str, themes: list[str], body: list[_Unit]
-) -> tuple[Evidence | None, tuple[str, int] | None]:
-    """The new report's paragraph that states progress on the subject of ``text``: its
-    progress sentence joined with the sentence of it most similar to ``text``."""
-    vec = m.space.vector(text, themes)
-    subjects = _subjects(themes)
-    best: tuple[float, _Unit, _Unit] | None = None
-    for u in body:
-        if not _PROGRESS.search(u.text):
-            continue
-        para = m.para(u)
-        if subjects and not subjects & _subjects(para.themes):
-            continue
-        psim = _cosine(vec, para.vec)
-        if psim < _SIM_PARAGRAPH:
-            continue
-        # the sentence of the paragraph that names the subject
-        siblings = [v for v in body if v.para_key == u.para_key]
-        subject = max(siblings, key=lambda v: (_cosine(vec, v.vec), -v.position))
-        if best is None or psim > best[0]:
-            best = (psim, u, subject)
-    if best is None:
-        return None, None
-    psim, u, subject = best
-    parts = sorted({u.position: u, subject.position: subject}.items())
-    joined = " ".join(v.text for _, v in parts)
-    return _evidence(u, psim, text=joined, score=sum(v.polarity for _, v in parts)), u.para_key
-
-
 # --------------------------------------------------------------------------- findings
-
-_AREA_LABELS = {
-    Area.IMPACT_OF_LEADERS: "Impact of leaders",
-    Area.HELP_AND_PROTECTION: "Help and protection",
-    Area.CHILDREN_IN_CARE: "Children in care",
-    Area.CARE_LEAVERS: "Care leavers",
-    Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS: "Children in care and care leavers",
-    Area.CHILDREN_LOOKED_AFTER: "Children looked after",
-    Area.ADOPTION_PERFORMANCE: "Adoption performance",
-    Area.LEADERSHIP_MANAGEMENT_GOVERNANCE: "Leadership, management and governance",
-    Area.LSCB: "Local Safeguarding Children Board",
-    Area.OVERALL_EFFECTIVENESS: "Overall effectiveness",
-}
 
 
 def _finding_groups(old: Report, new: Report) -> list[tuple[Area | None, list[Area], list[Area]]]:
@@ -1271,20 +1819,17 @@ def _finding_groups(old: Report, new: Report) -> list[tuple[Area | None, list[Ar
     if not old_areas or not new_areas:
         return [(None, [], [])]
     groups: dict[Area, tuple[set[Area], set[Area]]] = {}
-    pairs = _map_areas(old_areas, new_areas)
-    combined = {a for a, b in pairs if a and b and a != b and {a, b} <= _CARE}
-    for a, b in pairs:
+    for a, b in _map_areas(old_areas, new_areas):
         if a is None or b is None:
             continue
         # a combined care row on either side gathers all the care rows into one group
-        key = a if (a in combined and a == Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS) else b
-        if b == Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS:
-            key = b
+        combined = Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS
+        key = combined if combined in (a, b) else b
         olds, news = groups.setdefault(key, (set(), set()))
         olds.add(a)
         news.add(b)
-    ordered = sorted(groups.items(), key=lambda kv: _ORDER.index(kv[0]))
-    return [(k, sorted(o, key=_ORDER.index), sorted(n, key=_ORDER.index)) for k, (o, n) in ordered]
+    ordered = sorted(groups.items(), key=lambda kv: area_order(kv[0]))
+    return [(k, sorted(o, key=area_order), sorted(n, key=area_order)) for k, (o, n) in ordered]
 
 
 def _theme_counts(units: list[_Unit]) -> dict[str, tuple[int, list[int]]]:
@@ -1392,7 +1937,7 @@ def _findings(m: _Matcher, old: Report, new: Report) -> list[FindingsChange]:
                 )
             )
         old_themes, new_themes = _theme_counts(olds), _theme_counts(news)
-        label = _AREA_LABELS[key] if key else "All findings"
+        label = area_info(key).title if key else "All findings"
         visits = [
             f"the {side} report is {_a(r)}"
             for side, r in (("old", old), ("new", new))
@@ -1462,7 +2007,10 @@ def _own_items(report: Report, side: str, warnings: list[str]) -> Report:
     dropped = len(report.improvement_areas) - len(keep)
     if dropped:
         warnings.append(
-            f"{dropped} LSCB recommendation(s) of the {side} report left out of the ledger: "
+            f"{dropped} LSCB recommendation(s) of the old report shown as not mentioned: "
+            "the LSCB has no successor"
+            if side == "old"
+            else f"{dropped} LSCB recommendation(s) of the new report left out of the ledger: "
             "the LSCB has no successor"
         )
     if not dropped and len(findings) == len(report.findings):
@@ -1484,6 +2032,7 @@ def diff(old: Report, new: Report) -> ReportDiff:
             f"the new report ({nd.isoformat()}) predates the old one ({od.isoformat()})"
         )
     overall, rows, note = _judgements(old, new)
+    full_old = old
     old, new = _own_items(old, "old", warnings), _own_items(new, "new", warnings)
     m = _Matcher(old, new)
     return ReportDiff(
@@ -1492,7 +2041,7 @@ def diff(old: Report, new: Report) -> ReportDiff:
         grades_note=note,
         overall=overall,
         judgements=rows,
-        improvement_areas=_improvement_areas(m, old, new),
+        improvement_areas=_improvement_areas(m, old, new, full_old),
         findings=_findings(m, old, new),
         warnings=warnings,
     )

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from .models import Area, Grade, Kind, Report
 from .safe import printable
+from .vocabulary import area_info
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -20,19 +21,6 @@ GRADE_STYLE: dict[Grade, str] = {
     Grade.REQUIRES_IMPROVEMENT: "yellow",
     Grade.ADEQUATE: "yellow",
     Grade.INADEQUATE: "bold red",
-}
-
-AREA_TITLES: dict[Area, str] = {
-    Area.IMPACT_OF_LEADERS: "Impact of leaders",
-    Area.HELP_AND_PROTECTION: "Help and protection",
-    Area.CHILDREN_IN_CARE: "Children in care",
-    Area.CARE_LEAVERS: "Care leavers",
-    Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS: "Children in care and care leavers",
-    Area.OVERALL_EFFECTIVENESS: "Overall effectiveness",
-    Area.CHILDREN_LOOKED_AFTER: "Children looked after",
-    Area.ADOPTION_PERFORMANCE: "Adoption performance",
-    Area.LEADERSHIP_MANAGEMENT_GOVERNANCE: "Leadership, management and governance",
-    Area.LSCB: "Local Safeguarding Children Board",
 }
 
 
@@ -119,7 +107,7 @@ def findings_tables(report: Report) -> Iterable[RenderableType]:
     for index, finding in enumerate(report.findings):
         groups.setdefault(finding.area, []).append(index)
     for area, indexes in groups.items():
-        title = AREA_TITLES.get(area, "Findings") if area else "Findings"
+        title = area_info(area).title if area else "Findings"
         table = Table(title=title, title_justify="left", show_lines=True)
         table.add_column("#", justify="right")
         table.add_column("Finding")
@@ -232,21 +220,6 @@ def entries_table(entries: Iterable[Entry], width: int = 120) -> RenderableType:
     return Group(table, legend(KIND_LEGEND), legend(GRADE_LEGEND))
 
 
-#: Short column titles for the history view, so a trajectory fits a terminal.
-HISTORY_TITLES: dict[Area, str] = {
-    Area.OVERALL_EFFECTIVENESS: "Overall",
-    Area.IMPACT_OF_LEADERS: "Leaders",
-    Area.HELP_AND_PROTECTION: "Help and protection",
-    Area.CHILDREN_IN_CARE: "Children in care",
-    Area.CARE_LEAVERS: "Care leavers",
-    Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS: "In care and leavers",
-    Area.CHILDREN_LOOKED_AFTER: "Looked after",
-    Area.ADOPTION_PERFORMANCE: "Adoption",
-    Area.LEADERSHIP_MANAGEMENT_GOVERNANCE: "Leadership",
-    Area.LSCB: "LSCB",
-}
-
-
 def history_table(reports: list[Report], authority: str | None = None) -> RenderableType:
     """An authority's trajectory: one row per document in date order, one column per
     judgement area, each grade coloured. Ungraded documents (visits) say so; with
@@ -263,7 +236,7 @@ def history_table(reports: list[Report], authority: str | None = None) -> Render
     table.add_column("Document", no_wrap=True)
     table.add_column("Date", no_wrap=True)
     for area in areas:
-        table.add_column(HISTORY_TITLES[area], overflow="fold")
+        table.add_column(area_info(area).short, overflow="fold")
     for report, row in zip(reports, rows, strict=True):
         cells: list[RenderableType] = []
         for i, area in enumerate(areas):

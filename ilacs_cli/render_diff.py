@@ -16,8 +16,9 @@ from .compare import (
     JudgementChange,
     ReportDiff,
 )
-from .render import AREA_TITLES, grade_text, plain
+from .render import grade_text, plain
 from .safe import printable
+from .vocabulary import area_info
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -30,6 +31,7 @@ CHANGE_STYLE: dict[Change, tuple[str, str]] = {
     Change.NEW: ("+ new", "cyan"),
     Change.NOT_GRADED: ("not graded", "dim"),
     Change.NO_LONGER_GRADED: ("no longer graded", "magenta"),
+    Change.NOT_COMPARABLE: ("≠ not comparable", "magenta"),
 }
 
 STATUS_STYLE: dict[ImprovementStatus, str] = {
@@ -37,6 +39,7 @@ STATUS_STYLE: dict[ImprovementStatus, str] = {
     ImprovementStatus.PERSISTING: "bold red",
     ImprovementStatus.NOT_MENTIONED: "dim",
     ImprovementStatus.NEW: "bold yellow",
+    ImprovementStatus.UNCLEAR: "magenta",
 }
 
 POLARITY_MARK = {"positive": "[green]+[/]", "negative": "[red]-[/]", "neutral": "[dim]·[/]"}
@@ -110,9 +113,9 @@ def grades_table(d: ReportDiff) -> RenderableType:
     table.add_column("Note", style="dim")
     rows = [*d.judgements, *([d.overall] if d.overall else [])]
     for c in rows:
-        name = AREA_TITLES.get(c.area, c.area.value)
+        name = area_info(c.area).title
         if c.old_area and c.new_area and c.old_area != c.new_area:
-            name = f"{name} [dim](was {AREA_TITLES.get(c.old_area, c.old_area.value)})[/dim]"
+            name = f"{name} [dim](was {area_info(c.old_area).title})[/dim]"
         table.add_row(
             name,
             grade_text(c.old_grade, None if c.old_area else "-"),
@@ -150,7 +153,11 @@ def improvement_table(d: ReportDiff) -> RenderableType:
             )
         else:
             text = f"[dim]old #{c.old_index}:[/dim] {_m(c.old_text)}"
-            evidence = f"[dim]{_m(c.reason)}[/dim]"
+            # the subject, when it is not simply how the item begins
+            if c.subject and not (c.old_text or "").startswith(c.subject):
+                text += f"\n[dim]subject: {_m(c.subject)}[/dim]"
+            sure = f" (confidence {c.confidence:.2f})" if c.confidence is not None else ""
+            evidence = f"[dim]{_m(c.reason)}{sure}[/dim]"
             if c.evidence:
                 evidence += "\n" + _evidence_lines(c.evidence)
         table.add_row(status, text, evidence)

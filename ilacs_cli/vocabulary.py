@@ -6,6 +6,7 @@ paying for pydantic's import at start-up. :mod:`ilacs_cli.models` re-exports the
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import Enum
 
 
@@ -65,3 +66,333 @@ GRADE_RANK: dict[Grade, int] = {
     Grade.ADEQUATE: 2,
     Grade.INADEQUATE: 1,
 }
+
+
+# --------------------------------------------------------------------------- areas
+
+
+class Framework(str, Enum):
+    """The inspection framework a graded document belongs to: grades compare freely only
+    within one."""
+
+    ILACS = "ilacs"  # inspections of local authority children's services, 2018-
+    SIF = "sif"  # the single inspection framework, 2013-2018
+    # the 2012-13 inspections: of child protection, and of looked-after children's services
+    CHILD_PROTECTION_2012 = "child_protection_2012"
+    LOOKED_AFTER_2012 = "looked_after_2012"
+
+
+#: The framework of each kind of document; None for documents without grades of their own.
+FRAMEWORK_OF_KIND: dict[Kind, Framework | None] = {
+    Kind.ILACS_INSPECTION: Framework.ILACS,
+    Kind.FOCUSED_VISIT: None,
+    Kind.MONITORING_VISIT: None,
+    Kind.SIF_INSPECTION: Framework.SIF,
+    Kind.LSCB_REVIEW: Framework.SIF,
+    Kind.CHILD_PROTECTION_INSPECTION: Framework.CHILD_PROTECTION_2012,
+    Kind.LAC_INSPECTION: Framework.LOOKED_AFTER_2012,
+}
+
+
+class Comparability(str, Enum):
+    """Whether an old grade and a new one measure the same thing."""
+
+    COMPARABLE = "comparable"
+    CAVEAT = "comparable_with_caveat"
+    NOT_COMPARABLE = "not_comparable"
+
+
+@dataclass(frozen=True)
+class Link:
+    """How this area's grade compares with ``area``'s, read old -> new or new -> old.
+
+    ``frameworks``: the link holds only between grades given under exactly these two
+    frameworks (e.g. a SIF grade and an ILACS one); empty: wherever the two areas are
+    graded. ``note`` says what the reader must keep in mind (the caveat, or why not)."""
+
+    area: Area
+    how: Comparability
+    note: str
+    frameworks: frozenset[Framework] = frozenset()
+
+
+@dataclass(frozen=True)
+class AreaInfo:
+    """What the project knows about one judgement area.
+
+    ``order``: place in tables (overall first). ``frameworks``: where the area is graded.
+    ``successors``: areas of another framework that carry its subject, best first (used to
+    pair rows and to group findings, whether or not the grades compare). ``links``: how its
+    grade compares with other areas' (and with itself under another framework); a pair
+    without a link does not compare, except the same area within one framework."""
+
+    title: str
+    short: str
+    order: int
+    frameworks: frozenset[Framework]
+    successors: tuple[Area, ...] = ()
+    links: tuple[Link, ...] = ()
+
+
+_I, _S = Framework.ILACS, Framework.SIF
+_OLDER = frozenset({Framework.CHILD_PROTECTION_2012, Framework.LOOKED_AFTER_2012})
+_NC, _CAV = Comparability.NOT_COMPARABLE, Comparability.CAVEAT
+
+_SIF_ILACS = (
+    "the SIF (2013-18) and ILACS (2018-) grade against different criteria: read the change "
+    "as indicative"
+)
+_OLDER_NOTE = (
+    "the 2012-13 inspections graded adequate/good/outstanding against their own criteria: "
+    "not comparable with later frameworks"
+)
+
+#: The one table of judgement areas. A new area is one entry here (a test walks ``Area``).
+AREAS: dict[Area, AreaInfo] = {
+    Area.OVERALL_EFFECTIVENESS: AreaInfo(
+        "Overall effectiveness",
+        "Overall",
+        0,
+        frozenset({_I, _S, *_OLDER}),
+        links=(Link(Area.OVERALL_EFFECTIVENESS, _CAV, _SIF_ILACS, frozenset({_S, _I})),),
+    ),
+    Area.IMPACT_OF_LEADERS: AreaInfo(
+        "Impact of leaders",
+        "Leaders",
+        10,
+        frozenset({_I}),
+        successors=(Area.LEADERSHIP_MANAGEMENT_GOVERNANCE, Area.LEADERSHIP_AND_GOVERNANCE),
+        links=(Link(Area.LEADERSHIP_MANAGEMENT_GOVERNANCE, _CAV, _SIF_ILACS),),
+    ),
+    Area.LEADERSHIP_MANAGEMENT_GOVERNANCE: AreaInfo(
+        "Leadership, management and governance",
+        "Leadership",
+        11,
+        frozenset({_S}),
+        successors=(Area.IMPACT_OF_LEADERS, Area.LEADERSHIP_AND_GOVERNANCE),
+        links=(Link(Area.IMPACT_OF_LEADERS, _CAV, _SIF_ILACS),),
+    ),
+    Area.LEADERSHIP_AND_GOVERNANCE: AreaInfo(
+        "Leadership and governance",
+        "Leadership (2012-13)",
+        12,
+        _OLDER,
+        successors=(Area.LEADERSHIP_MANAGEMENT_GOVERNANCE, Area.IMPACT_OF_LEADERS),
+    ),
+    Area.HELP_AND_PROTECTION: AreaInfo(
+        "Help and protection",
+        "Help and protection",
+        20,
+        frozenset({_I, _S, *_OLDER}),
+        links=(Link(Area.HELP_AND_PROTECTION, _CAV, _SIF_ILACS, frozenset({_S, _I})),),
+    ),
+    Area.QUALITY_OF_PRACTICE: AreaInfo(
+        "Quality of practice",
+        "Practice (2012-13)",
+        21,
+        _OLDER,
+    ),
+    Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS: AreaInfo(
+        "Children in care and care leavers",
+        "In care and leavers",
+        30,
+        frozenset({_I}),
+        successors=(Area.CHILDREN_IN_CARE, Area.CARE_LEAVERS, Area.CHILDREN_LOOKED_AFTER),
+        links=(
+            Link(
+                Area.CHILDREN_IN_CARE,
+                _CAV,
+                "the 2018-23 grade covered care leavers too; from 2023 children in care are "
+                "graded on their own",
+            ),
+            Link(
+                Area.CHILDREN_LOOKED_AFTER,
+                _CAV,
+                _SIF_ILACS + "; the SIF graded adoption and care leavers apart",
+            ),
+            Link(
+                Area.CARE_LEAVERS,
+                _NC,
+                "the 2018-23 grade judged children in care and care leavers together; care "
+                "leavers have had a grade of their own since 2023 (and had one in the SIF)",
+            ),
+            Link(
+                Area.ADOPTION_PERFORMANCE,
+                _NC,
+                "the SIF's adoption grade measured adoption performance only",
+            ),
+        ),
+    ),
+    Area.CHILDREN_LOOKED_AFTER: AreaInfo(
+        "Children looked after",
+        "Looked after",
+        31,
+        frozenset({_S}),
+        successors=(Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS, Area.CHILDREN_IN_CARE),
+        links=(
+            Link(
+                Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS,
+                _CAV,
+                _SIF_ILACS + "; the SIF graded adoption and care leavers apart",
+            ),
+            Link(Area.CHILDREN_IN_CARE, _CAV, _SIF_ILACS),
+        ),
+    ),
+    Area.CHILDREN_IN_CARE: AreaInfo(
+        "Children in care",
+        "Children in care",
+        32,
+        frozenset({_I}),
+        successors=(Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS, Area.CHILDREN_LOOKED_AFTER),
+        links=(
+            Link(
+                Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS,
+                _CAV,
+                "the 2018-23 grade covered care leavers too; from 2023 children in care are "
+                "graded on their own",
+            ),
+            Link(Area.CHILDREN_LOOKED_AFTER, _CAV, _SIF_ILACS),
+            Link(
+                Area.ADOPTION_PERFORMANCE,
+                _NC,
+                "the SIF's adoption grade measured adoption performance only",
+            ),
+        ),
+    ),
+    Area.ADOPTION_PERFORMANCE: AreaInfo(
+        "Adoption performance",
+        "Adoption",
+        33,
+        frozenset({_S}),
+        successors=(
+            Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS,
+            Area.CHILDREN_IN_CARE,
+            Area.CHILDREN_LOOKED_AFTER,
+        ),
+        links=(
+            Link(
+                Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS,
+                _NC,
+                "the SIF's adoption grade measured adoption performance only",
+            ),
+            Link(
+                Area.CHILDREN_IN_CARE,
+                _NC,
+                "the SIF's adoption grade measured adoption performance only",
+            ),
+        ),
+    ),
+    Area.CARE_LEAVERS: AreaInfo(
+        "Care leavers",
+        "Care leavers",
+        34,
+        frozenset({_I, _S}),
+        successors=(Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS,),
+        links=(
+            Link(Area.CARE_LEAVERS, _CAV, _SIF_ILACS, frozenset({_S, _I})),
+            Link(
+                Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS,
+                _NC,
+                "the 2018-23 grade judged children in care and care leavers together; care "
+                "leavers have had a grade of their own since 2023 (and had one in the SIF)",
+            ),
+        ),
+    ),
+    Area.CAPACITY_FOR_IMPROVEMENT: AreaInfo(
+        "Capacity for improvement",
+        "Capacity (2012-13)",
+        40,
+        _OLDER,
+    ),
+    # the 2012-13 inspections of looked-after children's own graded rows
+    Area.OUTCOMES_FOR_LOOKED_AFTER_CHILDREN: AreaInfo(
+        "Outcomes for looked after children and young people",
+        "Outcomes (LAC 12-13)",
+        35,
+        _OLDER,
+        successors=(Area.CHILDREN_LOOKED_AFTER, Area.CHILDREN_IN_CARE),
+    ),
+    Area.QUALITY_OF_PROVISION: AreaInfo(
+        "Quality of provision",
+        "Provision (2012-13)",
+        22,
+        _OLDER,
+    ),
+    Area.LEADERSHIP_AND_MANAGEMENT: AreaInfo(
+        "Leadership and management",
+        "Leadership (LAC 12-13)",
+        13,
+        _OLDER,
+        successors=(Area.LEADERSHIP_MANAGEMENT_GOVERNANCE, Area.IMPACT_OF_LEADERS),
+    ),
+    Area.LSCB: AreaInfo(
+        "Local Safeguarding Children Board",
+        "LSCB",
+        50,
+        frozenset({_S}),
+    ),
+}
+
+
+def area_info(area: Area) -> AreaInfo:
+    """The area's entry; an area without one (added to ``Area`` but not yet to
+    :data:`AREAS`) gets a plain one placed last, so that no view crashes on it."""
+    info = AREAS.get(area)
+    if info is None:
+        words = area.value.replace("_", " ").capitalize()
+        return AreaInfo(words, words, 1000, frozenset())
+    return info
+
+
+def area_order(area: Area) -> tuple[int, str]:
+    """Sort key for areas: their table order, then name."""
+    return (area_info(area).order, area.value)
+
+
+def comparability(
+    old: Area,
+    new: Area,
+    old_framework: Framework | None,
+    new_framework: Framework | None,
+) -> tuple[Comparability, str | None]:
+    """Whether ``old``'s grade (under ``old_framework``) and ``new``'s compare, and the
+    caveat or the reason they do not."""
+    if old == new and old_framework == new_framework:
+        return Comparability.COMPARABLE, None
+    frameworks = frozenset(f for f in (old_framework, new_framework) if f is not None)
+    if frameworks & _OLDER and len(frameworks) > 1:
+        return Comparability.NOT_COMPARABLE, _OLDER_NOTE
+    for a, b in ((old, new), (new, old)):
+        for link in area_info(a).links:
+            if link.area == b and (link.frameworks or frameworks) == frameworks:
+                return link.how, link.note
+    return Comparability.NOT_COMPARABLE, (
+        f"'{area_info(old).title.lower()}' and '{area_info(new).title.lower()}' are "
+        "judgements of different things"
+    )
+
+
+_HOW_WORDS = {
+    Comparability.COMPARABLE: "comparable",
+    Comparability.CAVEAT: "comparable, with a caveat",
+    Comparability.NOT_COMPARABLE: "not comparable",
+}
+
+
+def comparability_rows() -> list[str]:
+    """The README's table of grade pairs across judgements or frameworks, one Markdown row
+    per link of :data:`AREAS` (each pair once)."""
+    rows: list[str] = []
+    seen: set[frozenset[object]] = set()
+    for area, info in AREAS.items():
+        for link in info.links:
+            key = frozenset({area, link.area, *link.frameworks})
+            if key in seen:
+                continue
+            seen.add(key)
+            where = " and ".join(f.value.upper() for f in sorted(link.frameworks)) or "-"
+            rows.append(
+                f"| {info.title} | {AREAS[link.area].title} | {where} | "
+                f"{_HOW_WORDS[link.how]} | {link.note} |"
+            )
+    return rows

@@ -404,6 +404,7 @@ def main() -> int:
         print(f"corpus check: {corpus / 'MANIFEST.tsv'} not found", file=sys.stderr)
         return 2
     truth = load_truth()
+    extracted: dict[str, Report] = {}
     failures: list[str] = []
     rows: list[tuple[str, ...]] = []
     counts: dict[str, int] = {}
@@ -477,6 +478,10 @@ def main() -> int:
         f"corpus: {len(files) - len({f.split(':')[0] for f in failures})} passed, "
         f"{len({f.split(':')[0] for f in failures})} failed"
     )
+    # the diff ledger against the readers' labels (tests/diff_eval.py)
+    from diff_eval import evaluate
+
+    evaluate(extracted, lambda rel: extract(corpus / rel))
     return 1 if failures else 0
 
 

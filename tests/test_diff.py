@@ -28,10 +28,13 @@ from ilacs_cli.compare import (
     diff,
     polarity,
     split_sentences,
+    stance,
+    subject_of,
     themes_of,
 )
-from ilacs_cli.models import Area, Grade, Judgement, Kind, Report
+from ilacs_cli.models import Area, Finding, Grade, ImprovementArea, Judgement, Kind, Report
 from ilacs_cli.render_diff import print_diff
+from ilacs_cli.vocabulary import Comparability
 
 
 @pytest.fixture(scope="module")
@@ -174,37 +177,52 @@ def test_trafford_every_grade_change(trafford: ReportDiff) -> None:
 def test_trafford_ledger(trafford: ReportDiff) -> None:
     ledger = [(c.status.value, c.old_index, c.new_index) for c in trafford.improvement_areas]
     assert ledger == [
-        ("addressed", 1, None),  # leaders' understanding, quality assurance
+        ("addressed", 1, None),  # quality assurance "strengthened since the last inspection"
         ("persisting", 2, 6),  # management oversight -> "quality and frequency of supervision"
         ("addressed", 3, None),  # the MARAT -> the strengthened front door
         ("addressed", 4, None),  # assessments: "an area of improvement since the last inspection"
         ("persisting", 5, None),  # return home interviews still not timely
-        ("persisting", 6, 3),  # the voice of children -> influence on shaping services
+        ("persisting", 6, None),  # participation "could be strengthened"
         ("new", None, 1),  # out-of-hours
         ("new", None, 2),  # homeless 16- and 17-year-olds
+        ("new", None, 3),  # children in care's entitlements (its head: not the voice item)
         ("new", None, 4),  # direct work and life-story work
         ("new", None, 5),  # care leavers' transition to independence
     ]
+    for c in trafford.improvement_areas:
+        if c.status is ImprovementStatus.NEW:
+            assert c.confidence is None
+        else:
+            assert c.confidence is not None and 0.5 <= c.confidence <= 0.95
 
 
 def test_trafford_ledger_evidence(trafford: ReportDiff) -> None:
     by_old = {c.old_index: c for c in trafford.improvement_areas if c.old_index}
     qa = by_old[1].evidence[0]
-    assert (qa.finding_number, qa.pages) == (43, [10])
-    assert qa.text.endswith("This is a significant area of improvement since the last inspection.")
+    assert (qa.finding_number, qa.pages) == (45, [10])
+    assert (
+        qa.text
+        == "The quality assurance arrangements have been strengthened since the last inspection."
+    )
+    assert by_old[1].reason == "the new report states progress on it since the last inspection"
     oversight = by_old[2].evidence[0]
     assert (oversight.source, oversight.paragraph) == ("improvement_area", 6)
     assert oversight.text == "The quality and frequency of supervision."
+    assert by_old[2].reason == "the new report raises it again (improvement area 6)"
     front_door = by_old[3].evidence[0]
     assert front_door.finding_number == 1
     assert "Thresholds are applied appropriately" in front_door.text
     assessment = by_old[4].evidence[0]
     assert assessment.finding_number == 6
     assert assessment.text.endswith("This is an area of improvement since the last inspection.")
-    missing = by_old[5].evidence[0]
-    assert (missing.finding_number, missing.polarity) == (14, "negative")
-    assert missing.text.startswith("However, return home interviews are not always timely")
-    assert by_old[6].reason == "the new report raises it again (improvement area 3)"
+    # the deciding sentence comes first; the positive one of the same paragraph after it
+    missing = by_old[5].evidence
+    assert [(e.finding_number, e.polarity) for e in missing] == [(14, "negative"), (14, "positive")]
+    assert missing[0].text.startswith("However, return home interviews are not always timely")
+    assert by_old[5].subject == "The response to children who go missing"
+    voice = by_old[6].evidence[0]
+    assert (voice.finding_number, voice.polarity) == (47, "negative")
+    assert "this participation could be strengthened" in voice.text
 
 
 def test_trafford_findings_groups_and_pairs(trafford: ReportDiff) -> None:
@@ -298,10 +316,21 @@ def test_2023_split_maps_both_new_rows_to_the_combined_one(samples: dict[str, Re
         for r in d.judgements
         if r.new_area in (Area.CHILDREN_IN_CARE, Area.CARE_LEAVERS)
     ]
+    # children in care compare with the combined row (with a caveat); care leavers, one
+    # part of the combined judgement, do not: the change is shown as indicative only
     assert care == [
         (Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS, Area.CHILDREN_IN_CARE, Change.IMPROVED),
-        (Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS, Area.CARE_LEAVERS, Change.IMPROVED),
+        (Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS, Area.CARE_LEAVERS, Change.NOT_COMPARABLE),
     ]
+    cic, leavers = (
+        r for r in d.judgements if r.new_area in (Area.CHILDREN_IN_CARE, Area.CARE_LEAVERS)
+    )
+    assert cic.comparability is Comparability.CAVEAT
+    assert cic.note is not None and "caveat: the 2018-23 grade covered care leavers too" in cic.note
+    assert leavers.comparability is Comparability.NOT_COMPARABLE
+    assert leavers.note is not None and leavers.note.endswith(
+        "indicative only: requires_improvement -> outstanding would read as improved"
+    )
     # the findings of the combined section are compared with both new sections together
     care_group = [g for g in d.findings if g.area == Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS]
     assert care_group[0].new_areas == [Area.CHILDREN_IN_CARE, Area.CARE_LEAVERS]
@@ -322,16 +351,49 @@ def test_sif_areas_map_to_ilacs(samples: dict[str, Report]) -> None:
         Grade.GOOD,
     )
     d = diff(sif, base)
-    assert [(r.old_area, r.new_area, r.change) for r in d.judgements] == [
-        (Area.LEADERSHIP_MANAGEMENT_GOVERNANCE, Area.IMPACT_OF_LEADERS, Change.DECLINED),
-        (Area.HELP_AND_PROTECTION, Area.HELP_AND_PROTECTION, Change.UNCHANGED),
-        (Area.CHILDREN_LOOKED_AFTER, Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS, Change.DECLINED),
-        (Area.ADOPTION_PERFORMANCE, Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS, Change.DECLINED),
-        (Area.CARE_LEAVERS, Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS, Change.DECLINED),
-        (Area.LSCB, None, Change.NO_LONGER_GRADED),
+    # SIF -> ILACS: changes only where the judgements compare, each with its caveat; the
+    # SIF's adoption and care-leavers grades are not set against the combined care row
+    assert [(r.old_area, r.new_area, r.change, r.comparability) for r in d.judgements] == [
+        (
+            Area.LEADERSHIP_MANAGEMENT_GOVERNANCE,
+            Area.IMPACT_OF_LEADERS,
+            Change.DECLINED,
+            Comparability.CAVEAT,
+        ),
+        (
+            Area.HELP_AND_PROTECTION,
+            Area.HELP_AND_PROTECTION,
+            Change.UNCHANGED,
+            Comparability.CAVEAT,
+        ),
+        (
+            Area.CHILDREN_LOOKED_AFTER,
+            Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS,
+            Change.DECLINED,
+            Comparability.CAVEAT,
+        ),
+        (
+            Area.ADOPTION_PERFORMANCE,
+            Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS,
+            Change.NOT_COMPARABLE,
+            Comparability.NOT_COMPARABLE,
+        ),
+        (
+            Area.CARE_LEAVERS,
+            Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS,
+            Change.NOT_COMPARABLE,
+            Comparability.NOT_COMPARABLE,
+        ),
+        (Area.LSCB, None, Change.NO_LONGER_GRADED, None),
     ]
     assert d.judgements[-1].note == "no successor judgement in the new report"
+    assert d.judgements[3].note == (
+        "not comparable with the old report's 'adoption performance' judgement; "
+        "the SIF's adoption grade measured adoption performance only; "
+        "indicative only: good -> requires_improvement would read as declined"
+    )
     assert d.overall is not None and d.overall.change is Change.DECLINED
+    assert d.overall.comparability is Comparability.CAVEAT
 
 
 def test_new_area_and_dropped_overall(samples: dict[str, Report]) -> None:
@@ -424,13 +486,12 @@ def test_print_diff(salford: ReportDiff, trafford: ReportDiff) -> None:
     assert "finding 6, p2,3" in text
     assert "▲ improved" in text and "= unchanged" in text
     assert "persisting" in text and "addressed" in text and "new #1" in text
+    assert "since the last inspection (confidence 0.90)" in text
 
 
-def test_lscb_recommendations_left_out(samples: dict[str, Report]) -> None:
+def test_lscb_recommendations_are_not_mentioned(samples: dict[str, Report]) -> None:
     from ilacs_cli.models import ImprovementArea
 
-    if "area" not in ImprovementArea.model_fields:
-        pytest.skip("improvement areas do not record whose list they are on")
     base = samples["trafford-2019"]
     lscb = ImprovementArea.model_validate(
         {"text": "Ensure that the board monitors multi-agency training.", "area": "lscb"}
@@ -439,5 +500,170 @@ def test_lscb_recommendations_left_out(samples: dict[str, Report]) -> None:
         update={"improvement_areas": [*base.improvement_areas, lscb], "kind": Kind.SIF_INSPECTION}
     )
     d = diff(sif, samples["trafford-2022"])
-    assert "1 LSCB recommendation(s) of the old report left out of the ledger" in d.warnings[0]
-    assert len([c for c in d.improvement_areas if c.old_index]) == len(base.improvement_areas)
+    assert d.warnings == [
+        "1 LSCB recommendation(s) of the old report shown as not mentioned: the LSCB has no "
+        "successor"
+    ]
+    olds = [c for c in d.improvement_areas if c.old_index]
+    assert len(olds) == len(base.improvement_areas) + 1
+    last = olds[-1]
+    assert (last.old_index, last.status, last.evidence) == (
+        len(base.improvement_areas) + 1,
+        ImprovementStatus.NOT_MENTIONED,
+        [],
+    )
+    assert last.reason.startswith("a recommendation to the LSCB")
+
+
+# ---------------------------------------------------------------- the ledger's rules
+
+
+@pytest.mark.parametrize(
+    ("text", "head"),
+    [
+        (
+            "Strategic partnerships, particularly for early help services.",
+            "Strategic partnerships",
+        ),
+        (
+            "The quality of assessments, plans and pre-proceedings work, to reduce "
+            "over-optimism and increase the level of professional curiosity.",
+            "The quality of assessments, plans and pre-proceedings work",
+        ),
+        (
+            "Ensure that permanence plans for all children looked after are systematically "
+            "tracked and monitored.",
+            "permanence plans for all children looked after are systematically tracked and "
+            "monitored",
+        ),
+        (
+            "The quality of written records including timely assessments (outcome 3, "
+            "national framework).",
+            "The quality of written records",
+        ),
+    ],
+)
+def test_subject_is_the_head_not_a_side_phrase(text: str, head: str) -> None:
+    assert subject_of(text) == head
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        # negation with its scope, over coordinated cue words
+        ("This has prevented them from developing meaningful, trusting relationships.", -1),
+        ("The footprint of IROs is not consistent or effective.", -1),
+        ("Return home interviews are not always timely.", -1),
+        # contrast: the clause after "but" / the main clause after "although" decides
+        ("Oversight has been more regular, but a lack of sufficient challenge remains.", -1),
+        ("Although a few plans are delayed, most children are seen quickly and regularly.", 1),
+        # Ofsted's evaluative phrases
+        ("Too many children experience drift.", -1),
+        ("This participation could be strengthened.", -1),
+        ("Leaders know that there is more to do.", -1),
+        ("Strategy meetings are held promptly and are well attended.", 1),
+        # a purpose says what is aimed at, not what is so
+        ("Leaders are refining the tracker so that it supports a more robust oversight.", -1),
+    ],
+)
+def test_stance_at_clause_level(text: str, sign: int) -> None:
+    score = stance(text)
+    assert (score > 0) - (score < 0) == sign
+
+
+def _letter(base: Report, items: list[str], findings: list[str], summary: list[str]) -> Report:
+    return base.model_copy(
+        update={
+            "improvement_areas": [ImprovementArea(text=t) for t in items],
+            "findings": [
+                Finding(number=n, area=None, text=t, pages=[n + 1])
+                for n, t in enumerate(findings, start=1)
+            ],
+            "summary": summary,
+        }
+    )
+
+
+OLD_ITEMS = [
+    "The quality of life-story work for children in care.",
+    "The timeliness of return home interviews for children who go missing.",
+    "The recording of private fostering arrangements.",
+]
+
+
+def test_blanket_statement_about_the_last_list_decides(samples: dict[str, Report]) -> None:
+    old = _letter(samples["trafford-2019"], OLD_ITEMS, ["Old finding."], [])
+    new = _letter(
+        samples["trafford-2022"],
+        [],
+        [
+            "Life-story work is consistently strong and helps children understand their histories.",
+            "Leaders have invested in new offices.",
+        ],
+        [
+            "The areas for improvement identified at the last inspection have not yet been "
+            "fully addressed and remain relevant."
+        ],
+    )
+    d = diff(old, new)
+    ledger = {c.old_index: c for c in d.improvement_areas}
+    # what the new report shows to be better stays addressed; the rest persists
+    assert ledger[1].status is ImprovementStatus.ADDRESSED
+    assert ledger[1].evidence[0].finding_number == 1
+    for i in (2, 3):
+        assert ledger[i].status is ImprovementStatus.PERSISTING
+        assert ledger[i].reason.startswith("the new report says the last inspection's areas")
+        assert ledger[i].evidence[0].text.startswith("The areas for improvement identified")
+
+
+def test_back_reference_on_another_subject_does_not_decide(samples: dict[str, Report]) -> None:
+    old = _letter(samples["trafford-2019"], OLD_ITEMS, ["Old finding."], [])
+    new = _letter(
+        samples["trafford-2022"],
+        [],
+        [
+            "Since the last inspection, the front door has been strengthened. This was "
+            "previously an area for improvement.",
+            "Leaders have invested in new offices.",
+        ],
+        [],
+    )
+    d = diff(old, new)
+    # nothing in the new report is on these subjects: not mentioned, and no evidence
+    assert [(c.status, c.evidence) for c in d.improvement_areas] == [
+        (ImprovementStatus.NOT_MENTIONED, [])
+    ] * 3
+
+
+def test_mixed_evidence_is_unclear(samples: dict[str, Report]) -> None:
+    old = _letter(samples["trafford-2019"], OLD_ITEMS[:1], ["Old finding."], [])
+    new = _letter(
+        samples["trafford-2022"],
+        [],
+        [
+            "Life-story work is strong and effective for most children in care.",
+            "Life-story work is inconsistent and poor for some children in care.",
+        ],
+        [],
+    )
+    (c,) = diff(old, new).improvement_areas
+    assert c.status is ImprovementStatus.UNCLEAR
+    assert c.reason == "the new report's findings on its subject are mixed"
+    assert {e.polarity for e in c.evidence} == {"positive", "negative"}
+    assert c.confidence is not None and c.confidence < 0.35
+
+
+def test_every_status_and_change_has_a_style() -> None:
+    from ilacs_cli.render_diff import CHANGE_STYLE, STATUS_STYLE
+
+    assert set(STATUS_STYLE) == set(ImprovementStatus)
+    assert set(CHANGE_STYLE) == set(Change)
+
+
+def test_saved_diff_json_without_the_new_fields_still_reads(salford: ReportDiff) -> None:
+    data = json.loads(salford.model_dump_json())
+    for row in data["improvement_areas"]:
+        del row["confidence"], row["subject"]
+    for row in data["judgements"]:
+        del row["comparability"]
+    assert ReportDiff.model_validate(data).diff_schema_version == "1"
