@@ -559,6 +559,11 @@ def schema() -> None:
     sys.stdout.write(json.dumps(Report.model_json_schema(), indent=2) + "\n")
 
 
+from .cli_publish import register as _register_publish  # noqa: E402
+
+_register_publish(app)
+
+
 def main() -> None:
     """The ``ilacs`` command. An exception that is not a domain error is a bug: one line on
     stderr and exit 5 (a traceback with ``--debug``), never a bare traceback and exit 1."""
