@@ -443,14 +443,15 @@ def history(
 
     with _errors(), _library(library) as lib:
         reports = lib.history(authority)
+        own = lib.history_slugs(authority)[0]
     if fmt is Format.table:
         from rich.console import Console
 
         from .render import history_table
 
-        Console().print(history_table(reports))
+        Console().print(history_table(reports, own))
     else:
-        rows = history_rows(reports)[1]
+        rows = history_rows(reports, own)[1]
         indent = 2 if fmt is Format.json else None
         text = json.dumps(rows, indent=indent) if indent else "\n".join(map(json.dumps, rows))
         sys.stdout.write(text + "\n")
@@ -558,6 +559,10 @@ def schema() -> None:
 
     sys.stdout.write(json.dumps(Report.model_json_schema(), indent=2) + "\n")
 
+
+from .cli_authorities import register as _register_authorities  # noqa: E402
+
+_register_authorities(app)
 
 from .cli_publish import register as _register_publish  # noqa: E402
 

@@ -8,9 +8,10 @@ SaveResult(id='salford-2023', created=True, updated=False)
 
 Each report is stored whole (its ``model_dump_json()``) beside a few columns to find it by.
 A document is known by the sha256 of its bytes: saving it again gives back the entry it
-already has. Library ids are report ids (``salford-2023``); a second document that would
-take an id already used gets ``<id>-<kind>`` (``trafford-2018-focused-visit``), then
-``-2``, ``-3``...
+already has. A library id is made from the document alone (see :func:`canonical_id`:
+``salford-2023-11-10-ilacs``), so the same documents get the same ids on every machine,
+whatever order they were added in; short forms (``salford-2023``) name an entry when only
+one matches (:meth:`Library.resolve_id`).
 
 The file is safe for several processes at once (WAL, a busy timeout, one ``BEGIN
 IMMEDIATE`` transaction per write) and for a writer killed mid-save (a transaction is
@@ -24,7 +25,9 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
 import os
+import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -46,9 +49,14 @@ __all__ = [
     "Entry",
     "Library",
     "SaveResult",
+    "authority_rows",
     "default_library_path",
+    "AmbiguousId",
+    "canonical_id",
     "history_rows",
+    "kind_tag",
     "library_id_candidates",
+    "short_forms",
     "resolve",
 ]
 
@@ -59,8 +67,9 @@ BUSY_TIMEOUT_MS = 30_000
 
 #: The library's layout, one step per version: ``MIGRATIONS[n]`` takes a file from
 #: ``user_version`` n to n + 1, in one transaction with the version bump. Append only; never
-#: edit a published step. Statements are split on ";", so none may contain one.
-MIGRATIONS: list[str] = [
+#: edit a published step. Statements are split on ";", so none may contain one. A step may
+#: also be a function of the connection, for what SQL alone cannot do.
+MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     # 0 -> 1: the reports table
     """
     CREATE TABLE reports (
@@ -82,6 +91,9 @@ MIGRATIONS: list[str] = [
     CREATE INDEX reports_kind ON reports (kind);
     CREATE INDEX reports_sha256 ON reports (sha256);
     """,
+    # n -> n+1: the authority register (issue 14): urn column, ids from the document alone,
+    # old ids kept as aliases
+    lambda conn: _migrate_register(conn),
 ]
 
 #: The ``user_version`` this code writes and understands.
@@ -89,7 +101,7 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 _COLUMNS = (
     'id, sha256, slug, authority, kind, start, "end", letter_date, overall, '
-    "parser_version, source_path, added_at"
+    "parser_version, source_path, added_at, urn"
 )
 _DATE = 'COALESCE("end", start, letter_date)'
 
@@ -131,6 +143,7 @@ class Entry:
     parser_version: str
     source_path: str
     added_at: str
+    urn: str | None = None
 
     @property
     def date(self) -> dt.date | None:
@@ -164,6 +177,7 @@ class Entry:
             parser_version=row["parser_version"],
             source_path=row["source_path"],
             added_at=row["added_at"],
+            urn=row["urn"],
         )
 
 
@@ -172,16 +186,55 @@ def report_date(report: Report) -> dt.date | None:
     return report.inspection.end or report.inspection.start or report.letter_date
 
 
+def kind_tag(kind: Kind) -> str:
+    """The kind as ids spell it: ``ilacs``, ``focused-visit``, ``sif``, ``lac`` ..."""
+    return kind.value.removesuffix("_inspection").replace("_", "-")
+
+
+def canonical_id(report: Report) -> str:
+    """The library id a document takes, from the document alone (the report's own id
+    as the pipeline makes it, :func:`~ilacs_cli.register.document_id`): the register
+    slug, the date it sorts by and its kind (``salford-2023-11-10-ilacs``)."""
+    from .register import document_id
+
+    return document_id(
+        report.local_authority.slug, report_date(report), report.kind, report.source.sha256
+    )
+
+
 def library_id_candidates(report: Report) -> Iterator[str]:
-    """The ids a new document may take, in order: ``salford-2023``,
-    ``salford-2023-focused-visit``, ``salford-2023-focused-visit-2``, ..."""
-    yield report.id
-    suffixed = f"{report.id}-{report.kind.value.replace('_', '-')}"
-    yield suffixed
-    n = 2
-    while True:
-        yield f"{suffixed}-{n}"
-        n += 1
+    """The ids a new document may take, in order: its :func:`canonical_id`, then (when a
+    different document has the same authority, date and kind) that id with the first 8,
+    12, ... hex digits of its sha256. Both documents then carry their digits (the first
+    is renamed when the second arrives), so the ids do not depend on the order."""
+    base = canonical_id(report)
+    yield base
+    for n in range(8, 65, 4):
+        yield f"{base}-{report.source.sha256[:n]}"
+
+
+def short_forms(entry: Entry) -> set[str]:
+    """The references that name ``entry`` besides its id: ``salford-2023``,
+    ``salford-2023-ilacs``, ``salford-2023-ilacs-inspection`` (the old ``<id>-<kind>``),
+    ``salford-2023-11``, ``salford-2023-11-10``, ``salford-2023-11-10-ilacs``."""
+    forms = {entry.id}
+    day = entry.date
+    if day is None:
+        return forms
+    tag, kind = kind_tag(entry.kind), entry.kind.value.replace("_", "-")
+    for prefix in (f"{entry.slug}-{day.year}", f"{entry.slug}-{day.isoformat()}"):
+        forms |= {prefix, f"{prefix}-{tag}", f"{prefix}-{kind}"}
+    forms.add(f"{entry.slug}-{day.isoformat()[:7]}")
+    return forms
+
+
+def _describe(entry: Entry) -> str:
+    day = entry.date.isoformat() if entry.date else "no date"
+    return f"{entry.id} ({entry.kind.value.replace('_', ' ')}, {day})"
+
+
+class AmbiguousId(NotInLibrary):
+    """A short form that names several entries: the message lists each with its id."""
 
 
 _T = TypeVar("_T")
@@ -289,7 +342,12 @@ class Library:
             # Re-read under the write lock: another process may have migrated meanwhile.
             version = self._check_version(conn)
             for step in range(version, SCHEMA_VERSION):
-                for statement in MIGRATIONS[step].split(";"):
+                migration = MIGRATIONS[step]
+                if callable(migration):
+                    migration(conn)
+                    conn.execute(f"PRAGMA user_version = {step + 1}")
+                    continue
+                for statement in migration.split(";"):
                     if statement.strip():
                         conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {step + 1}")
@@ -344,11 +402,52 @@ class Library:
     def ids(self) -> list[str]:
         return self._read(lambda c: [r[0] for r in c.execute("SELECT id FROM reports ORDER BY id")])
 
+    def resolve_id(self, ref: str) -> str:
+        """The id ``ref`` names: an id, an old id kept when the library was migrated, or a
+        short form (``salford-2023``) that only one entry matches. The authority part may
+        be any name the register knows (``hull-2023``). :class:`AmbiguousId` lists the
+        candidates when several match; :class:`NotInLibrary` when none does."""
+        ref = ref.strip()
+
+        def lookup(c: sqlite3.Connection) -> str | None:
+            row = c.execute("SELECT id FROM reports WHERE id = ?", (ref,)).fetchone()
+            if row is None:
+                row = c.execute("SELECT id FROM aliases WHERE alias = ?", (ref,)).fetchone()
+            return row[0] if row is not None else None
+
+        found = self._read(lookup)
+        if found is not None:
+            return found
+        wanted = {ref}
+        if m := re.match(r"^(.+?)-(\d{4}(?:-.*)?)$", ref):
+            from .register import register
+
+            authority = register().find(m.group(1).replace("-", " "))
+            if authority is not None:
+                wanted.add(f"{authority.slug}-{m.group(2)}")
+        matches = [e for e in self.entries() if short_forms(e) & wanted]
+        if len(matches) == 1:
+            return matches[0].id
+        if matches:
+            listed = "; ".join(_describe(e) for e in matches)
+            raise AmbiguousId(
+                f"names {len(matches)} documents: {listed}; use the id of the one you mean",
+                ref,
+            )
+        raise self.missing(ref)
+
     def missing(self, ref: str) -> NotInLibrary:
         """The error for an id that is not here, suggesting close ids."""
-        return NotInLibrary(
-            "no report with this id in the library" + _did_you_mean(ref, self.ids()), ref
-        )
+        entries = self.entries()
+        ids = [e.id for e in entries]
+        if not any(i.startswith(f"{ref}-") for i in ids):
+            # close to a short form (salford-2032 ~ salford-2023): suggest its ids
+            years = {f"{e.slug}-{e.date.year}": e.id for e in entries if e.date}
+            close = difflib.get_close_matches(ref, list(years), n=3, cutoff=0.75)
+            if close:
+                hint = _did_you_mean(ref, [years[c] for c in close], exact=True)
+                return NotInLibrary("no report with this id in the library" + hint, ref)
+        return NotInLibrary("no report with this id in the library" + _did_you_mean(ref, ids), ref)
 
     # -- the API ----------------------------------------------------------------------------
 
@@ -371,21 +470,37 @@ class Library:
                 conn.execute(
                     "UPDATE reports SET slug = ?, authority = ?, kind = ?, start = ?, "
                     '"end" = ?, letter_date = ?, overall = ?, parser_version = ?, '
-                    "source_path = ?, json = ? WHERE id = ?",
-                    (*values[2:11], values[12], row["id"]),
+                    "source_path = ?, urn = ?, json = ? WHERE id = ?",
+                    (*values[2:11], values[12], values[13], row["id"]),
                 )
                 return SaveResult(row["id"], created=False, updated=True)
+            base = canonical_id(report)
+            clash = conn.execute("SELECT id, sha256 FROM reports WHERE id = ?", (base,)).fetchone()
+            if clash is not None:
+                # the same authority, date and kind: both carry their sha256 digits
+                moved = next(
+                    f"{base}-{clash['sha256'][:n]}"
+                    for n in range(8, 65, 4)
+                    if not conn.execute(
+                        "SELECT 1 FROM reports WHERE id = ?", (f"{base}-{clash['sha256'][:n]}",)
+                    ).fetchone()
+                )
+                _rename(conn, base, moved)
+            digits = re.compile(re.escape(base) + r"-[0-9a-f]{8,64}")
             taken = {
                 r[0]
                 for r in conn.execute(
-                    "SELECT id FROM reports WHERE id = ? OR id LIKE ? ESCAPE '\\'",
-                    (report.id, _like_prefix(report.id) + "-%"),
+                    "SELECT id FROM reports WHERE id LIKE ? ESCAPE '\\'",
+                    (_like_prefix(base) + "-%",),
                 )
             }
-            new_id = next(i for i in library_id_candidates(report) if i not in taken)
-            stored = report if new_id == report.id else report.model_copy(update={"id": new_id})
+            candidates = library_id_candidates(report)
+            if clash is not None or any(digits.fullmatch(t) for t in taken):
+                next(candidates)  # the plain id names several documents: none takes it
+            new_id = next(i for i in candidates if i not in taken)
+            stored = report.model_copy(update={"id": new_id})
             conn.execute(
-                f"INSERT INTO reports ({_COLUMNS}, json) VALUES ({', '.join('?' * 13)})",
+                f"INSERT INTO reports ({_COLUMNS}, json) VALUES ({', '.join('?' * 14)})",
                 self._values(stored),
             )
             return SaveResult(new_id, created=True)
@@ -408,11 +523,14 @@ class Library:
             report.source.parser_version,
             report.source.path,
             dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            report.local_authority.urn,
             report.model_dump_json(),
         )
 
     def get(self, report_id: str) -> Report:
-        """The stored report; :class:`~ilacs_cli.errors.NotInLibrary` if there is none."""
+        """The stored report ``report_id`` names (an id or a short form, see
+        :meth:`resolve_id`); :class:`~ilacs_cli.errors.NotInLibrary` if there is none."""
+        report_id = self.resolve_id(report_id)
         row = self._read(
             lambda c: c.execute("SELECT json FROM reports WHERE id = ?", (report_id,)).fetchone()
         )
@@ -464,22 +582,60 @@ class Library:
         return self._read(lambda c: [Entry._from_row(r) for r in c.execute(sql, params)])
 
     def history(self, authority: str) -> list[Report]:
-        """Every stored report on ``authority`` (slug or name), oldest first."""
-        found = self.entries(authority=authority)
+        """Every stored report on ``authority`` (slug, name or code) and on its
+        predecessors in the register (Northamptonshire's for North Northamptonshire),
+        oldest first."""
+        slugs = self.history_slugs(authority)
+        found = [e for s in slugs for e in self.entries(authority=s)]
         if not found:
-            slugs = self._read(
+            known = self._read(
                 lambda c: [r[0] for r in c.execute("SELECT DISTINCT slug FROM reports")]
             )
             raise NotInLibrary(
                 "no reports on this authority in the library"
-                + _did_you_mean(_slug(authority), slugs),
+                + _did_you_mean(_slug(authority), known),
                 authority,
             )
-        return [self.get(e.id) for e in found]
+        unique = {e.id: e for e in found}.values()
+        ordered = sorted(unique, key=lambda e: ((e.date or dt.date.min).isoformat(), e.id))
+        return [self.get(e.id) for e in ordered]
+
+    @staticmethod
+    def history_slugs(authority: str) -> list[str]:
+        """The slugs ``history`` gathers: the authority's, then its predecessors'."""
+        from .register import register
+
+        found = register().find(authority)
+        if found is None:
+            return [authority]
+        return [found.slug, *(a.slug for a in register().lineage(found.slug))]
+
+    def latest_graded(self) -> dict[str, Report]:
+        """For each authority slug, the latest stored report that has judgements."""
+        by_slug: dict[str, list[Entry]] = {}
+        for e in self.entries():
+            if e.kind not in (Kind.FOCUSED_VISIT, Kind.MONITORING_VISIT):
+                by_slug.setdefault(e.slug, []).append(e)
+        latest: dict[str, Report] = {}
+        for slug, entries in by_slug.items():
+            for e in reversed(entries):
+                report = self.get(e.id)
+                if report.judgements:
+                    latest[slug] = report
+                    break
+        return latest
 
     def remove(self, report_id: str) -> bool:
-        """Delete an entry; False if there was none."""
+        """Delete an entry (by id or short form); False if there was none.
+        :class:`AmbiguousId` when a short form names several."""
+        try:
+            report_id = self.resolve_id(report_id)
+        except AmbiguousId:
+            raise
+        except NotInLibrary:
+            return False
         with self._write() as conn:
+            conn.execute("DELETE FROM aliases WHERE id = ?", (report_id,))
             return conn.execute("DELETE FROM reports WHERE id = ?", (report_id,)).rowcount > 0
 
     def __len__(self) -> int:
@@ -493,8 +649,71 @@ class Library:
         )
 
 
-def _did_you_mean(ref: str, known: list[str]) -> str:
-    close = [k for k in sorted(known) if k.startswith(f"{ref}-")][:3]
+def _set_json_id(text: str, new_id: str) -> str:
+    data = json.loads(text)
+    data["id"] = new_id
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _rename(conn: sqlite3.Connection, old: str, new: str) -> None:
+    """Give entry ``old`` the id ``new`` (its stored JSON too); aliases follow it."""
+    row = conn.execute("SELECT json FROM reports WHERE id = ?", (old,)).fetchone()
+    conn.execute(
+        "UPDATE reports SET id = ?, json = ? WHERE id = ?",
+        (new, _set_json_id(row["json"], new), old),
+    )
+    conn.execute("UPDATE aliases SET id = ? WHERE id = ?", (new, old))
+
+
+def _migrate_register(conn: sqlite3.Connection) -> None:
+    """Library version 1 -> 2: every entry's authority is resolved through the register
+    (slug, URN and codes in its JSON), its id becomes :func:`canonical_id` and its old id
+    is kept as an alias, so ``ilacs show <old id>`` still works."""
+    from .register import report_authority
+
+    conn.execute("ALTER TABLE reports ADD COLUMN urn TEXT")
+    conn.execute("CREATE TABLE aliases (alias TEXT PRIMARY KEY, id TEXT NOT NULL)")
+    conn.execute("CREATE INDEX aliases_id ON aliases (id)")
+    rows = conn.execute("SELECT id, sha256, json FROM reports ORDER BY id").fetchall()
+    reports: dict[str, Report] = {}
+    for row in rows:
+        try:
+            report = Report.model_validate_json(row["json"])
+        except ValidationError:
+            continue  # a damaged entry keeps its id; `ilacs show` reports the damage
+        la = report.local_authority
+        found = report_authority(la.name, report_date(report))
+        if found.urn is not None or found.slug != la.slug:
+            la = found.model_copy(update={"name": la.name})
+        reports[row["id"]] = report.model_copy(update={"local_authority": la})
+    bases: dict[str, list[str]] = {}
+    for old, report in reports.items():
+        bases.setdefault(canonical_id(report), []).append(old)
+    final: dict[str, str] = {}
+    for base, olds in bases.items():
+        for old in olds:
+            sha = reports[old].source.sha256
+            final[old] = base if len(olds) == 1 else f"{base}-{sha[:8]}"
+    for old in final:  # two passes: a new id may be another entry's old one
+        conn.execute("UPDATE reports SET id = ? WHERE id = ?", (f"__migrating__{old}", old))
+    for old, new in final.items():
+        report = reports[old].model_copy(update={"id": new})
+        conn.execute(
+            "UPDATE reports SET id = ?, slug = ?, urn = ?, json = ? WHERE id = ?",
+            (
+                new,
+                report.local_authority.slug,
+                report.local_authority.urn,
+                report.model_dump_json(),
+                f"__migrating__{old}",
+            ),
+        )
+        if new != old:
+            conn.execute("INSERT OR REPLACE INTO aliases (alias, id) VALUES (?, ?)", (old, new))
+
+
+def _did_you_mean(ref: str, known: list[str], exact: bool = False) -> str:
+    close = known[:3] if exact else [k for k in sorted(known) if k.startswith(f"{ref}-")][:3]
     close = close or difflib.get_close_matches(ref, known, n=3, cutoff=0.75)
     names = f"{', '.join(close[:-1])} or {close[-1]}" if len(close) > 1 else "".join(close)
     hint = f"; did you mean {names}?" if close else ""
@@ -547,10 +766,59 @@ def resolve(ref: str | Path, library: Library | None = None) -> Report:
         raise exc from None
 
 
-def history_rows(reports: list[Report]) -> tuple[list[Area], list[dict[str, Any]]]:
+#: The grade columns of ``ilacs authorities`` (csv), in order.
+AUTHORITY_GRADES = [
+    Area.OVERALL_EFFECTIVENESS,
+    Area.IMPACT_OF_LEADERS,
+    Area.HELP_AND_PROTECTION,
+    Area.CHILDREN_IN_CARE,
+    Area.CARE_LEAVERS,
+    Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS,
+]
+
+
+def authority_rows(
+    library: Library | None = None, region: str | None = None
+) -> list[dict[str, Any]]:
+    """The register, one row per authority (``region``: a name or code, e.g. 'North
+    West' or 'NW'), each with the latest graded report the library holds on it (its id,
+    kind, date and grades) or None."""
+    from .register import register
+
+    latest = library.latest_graded() if library is not None else {}
+    wanted = re.sub(r"[^a-z]", "", region.lower()) if region else None
+    rows = []
+    for a in register():
+        if wanted and wanted not in {
+            re.sub(r"[^a-z]", "", (a.region or "").lower()),
+            (a.region_code or "").lower(),
+        }:
+            continue
+        row = a.to_json()
+        report = latest.get(a.slug)
+        row["latest"] = None
+        if report is not None:
+            day = report_date(report)
+            row["latest"] = {
+                "id": report.id,
+                "kind": report.kind.value,
+                "date": day.isoformat() if day else None,
+                "grades": {
+                    j.area.value: j.grade.value if j.grade else None for j in report.judgements
+                },
+            }
+        rows.append(row)
+    return rows
+
+
+def history_rows(
+    reports: list[Report], authority: str | None = None
+) -> tuple[list[Area], list[dict[str, Any]]]:
     """An authority's trajectory: the judgement areas any of ``reports`` grades (overall
     effectiveness first), and one row per report with its grade in each (None where the
-    report has no such judgement, e.g. a focused visit)."""
+    report has no such judgement, e.g. a focused visit). With ``authority`` (the slug the
+    history is of), a report on another authority (a predecessor) has ``predecessor``
+    true."""
     present = {j.area for r in reports for j in r.judgements}
     order = [Area.OVERALL_EFFECTIVENESS] + [a for a in Area if a is not Area.OVERALL_EFFECTIVENESS]
     areas = [a for a in order if a in present]
@@ -564,6 +832,8 @@ def history_rows(reports: list[Report]) -> tuple[list[Area], list[dict[str, Any]
                 "start": r.inspection.start.isoformat() if r.inspection.start else None,
                 "end": r.inspection.end.isoformat() if r.inspection.end else None,
                 "letter_date": r.letter_date.isoformat() if r.letter_date else None,
+                "authority": r.local_authority.slug,
+                "predecessor": authority is not None and r.local_authority.slug != authority,
                 "graded": bool(r.judgements),
                 "grades": {a.value: (g.value if (g := grades.get(a)) else None) for a in areas},
             }

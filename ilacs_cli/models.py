@@ -21,6 +21,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "Area",
     "Finding",
+    "Framework",
     "Grade",
     "ImprovementArea",
     "Inspector",
@@ -39,7 +40,35 @@ class _Model(BaseModel):
 
 class LocalAuthority(_Model):
     name: str = Field(description="The authority as the document's title names it.")
-    slug: str = Field(description="Lower-case hyphenated short name, e.g. 'salford'.")
+    slug: str = Field(
+        description="The authority register's slug, e.g. 'salford' (one per authority "
+        "across all its documents); for a name the register does not know, the title's own."
+    )
+    urn: str | None = Field(default=None, description="Ofsted's URN for the authority.")
+    la_code: str | None = Field(default=None, description="DfE's three-digit LA code, e.g. '355'.")
+    ons_code: str | None = Field(
+        default=None,
+        description="ONS nine-character code in use on the document's date, e.g. 'E08000006'.",
+    )
+    region: str | None = Field(default=None, description="Region, e.g. 'North West'.")
+
+
+class Framework(_Model):
+    name: Literal["ilacs", "sif", "pre_sif"] = Field(
+        description="ilacs (2018 on), sif (single inspection framework, 2013-18), pre_sif "
+        "(the 2012-13 child protection and looked after children inspections)."
+    )
+    variant: str | None = Field(
+        default=None,
+        description="ilacs: standard, short, focused_visit, monitoring_visit; sif: "
+        "inspection, reinspection, lscb_review, monitoring_visit; pre_sif: child_protection, "
+        "looked_after_children. null when it cannot be told.",
+    )
+    basis: Literal["stated", "inspection_length", "kind"] | None = Field(
+        default=None,
+        description="How the variant was found: the report says so, the length of the "
+        "inspection, or the kind of document.",
+    )
 
 
 class Period(_Model):
@@ -118,6 +147,12 @@ class Report(_Model):
         "as the letter says.",
     )
     notes: list[str] = Field(default_factory=list, description="Footnotes.")
+    published: dt.date | None = Field(
+        default=None, description="The 'Report published' date, where the document prints it."
+    )
+    framework: Framework | None = Field(
+        default=None, description="The framework and variant the document was inspected under."
+    )
     source: Source
     warnings: list[str] = Field(default_factory=list)
 

@@ -8,10 +8,11 @@ from .errors import UnsupportedDocument
 from .extract import PARSER_VERSION
 from .ingest import Document
 from .layout import BlockKind, build_blocks, remove_furniture
-from .models import Kind, LocalAuthority, Period, Report, Source
-from .rules.common import slugify
+from .models import Kind, Period, Report, Source
+from .register import document_id, report_authority
 from .rules.context import Context, Draft
 from .rules.detect import detect
+from .rules.facts import document_facts
 from .rules.ilacs import extract_ilacs
 from .rules.older import extract_older
 from .rules.sif import extract_lscb_review, extract_sif
@@ -50,18 +51,15 @@ def extract_document(doc: Document, *, kind: Kind | None = None) -> Report:
 
 
 def _report(doc: Document, kind: Kind, draft: Draft) -> Report:
-    name = draft.local_authority or "Unknown"
-    if draft.local_authority is None:
-        draft.warnings.append("local authority name not found")
-    slug = slugify(name)
-    year_date = draft.end or draft.start or draft.letter_date
-    if year_date is None:
+    day = draft.end or draft.start or draft.letter_date
+    first_page = (line.text for page in doc.pages[:1] for line in page.lines)
+    authority = report_authority(draft.local_authority, day, first_page, draft.warnings)
+    if day is None:
         draft.warnings.append("no inspection or letter date found")
-    report_id = f"{slug}-{year_date.year}" if year_date else slug
     return Report(
-        id=report_id,
+        id=document_id(authority.slug, day, kind, doc.sha256),
         kind=kind,
-        local_authority=LocalAuthority(name=name, slug=slug),
+        local_authority=authority,
         inspection=Period(start=draft.start, end=draft.end),
         letter_date=draft.letter_date,
         inspectors=draft.inspectors,
@@ -74,6 +72,7 @@ def _report(doc: Document, kind: Kind, draft: Draft) -> Report:
         visit_number=draft.visit_number,
         judged_inadequate=draft.judged_inadequate,
         notes=draft.notes,
+        **document_facts(doc, kind, draft),  # type: ignore[arg-type]
         source=Source(
             path=doc.path,
             sha256=doc.sha256,

@@ -247,16 +247,18 @@ HISTORY_TITLES: dict[Area, str] = {
 }
 
 
-def history_table(reports: list[Report]) -> RenderableType:
+def history_table(reports: list[Report], authority: str | None = None) -> RenderableType:
     """An authority's trajectory: one row per document in date order, one column per
-    judgement area, each grade coloured. Ungraded documents (visits) say so."""
+    judgement area, each grade coloured. Ungraded documents (visits) say so; with
+    ``authority`` (its slug), a predecessor's documents are marked."""
     from rich.table import Table
     from rich.text import Text
 
     from .library import history_rows, report_date
 
-    areas, rows = history_rows(reports)
-    name = reports[0].local_authority.name if reports else ""
+    areas, rows = history_rows(reports, authority)
+    own = [r for r, row in zip(reports, rows, strict=True) if not row["predecessor"]]
+    name = (own or reports)[-1].local_authority.name if reports else ""
     table = Table(title=plain(f"History: {name}"), title_justify="left")
     table.add_column("Document", no_wrap=True)
     table.add_column("Date", no_wrap=True)
@@ -276,5 +278,7 @@ def history_table(reports: list[Report]) -> RenderableType:
         day = report_date(report)
         document = plain(row["id"])
         document.append("\n" + _kind(row["kind"]), style="dim")
+        if row["predecessor"]:
+            document.append(f"\npredecessor: {report.local_authority.name}", style="italic")
         table.add_row(document, day.isoformat() if day else "—", *cells)
     return table

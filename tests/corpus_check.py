@@ -18,6 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from register_check import authority_problems  # noqa: E402
+
 from ilacs_cli import extract  # noqa: E402
 from ilacs_cli.errors import IlacsError  # noqa: E402
 from ilacs_cli.models import Area, Kind, Report  # noqa: E402
@@ -373,6 +375,9 @@ def main() -> int:
                     counts["pdfium identical"] = counts.get("pdfium identical", 0) + 1
                 counts[report.kind.value] = counts.get(report.kind.value, 0) + 1
                 problems.extend(invariants(report))
+                problems.extend(authority_problems(report, rel, corpus))
+                if report.local_authority.urn:
+                    counts["with URN"] = counts.get("with URN", 0) + 1
                 if rel in truth:
                     checked += 1
                     if truth[rel]["kind"] == "ilacs_inspection":

@@ -54,12 +54,18 @@ def test_jsonl_one_report_per_line():
     result = invoke("extract", SALFORD, "samples/trafford-2022.pdf", "-f", "jsonl")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert [json.loads(line)["id"] for line in lines] == ["salford-2023", "trafford-2022"]
+    assert [json.loads(line)["id"] for line in lines] == [
+        "salford-2023-11-10-ilacs",
+        "trafford-2022-12-02-ilacs",
+    ]
 
 
 def test_several_inputs_give_an_array():
     result = invoke("extract", SALFORD, "samples/trafford-2022.pdf", "-f", "json")
-    assert [r["id"] for r in json.loads(result.stdout)] == ["salford-2023", "trafford-2022"]
+    assert [r["id"] for r in json.loads(result.stdout)] == [
+        "salford-2023-11-10-ilacs",
+        "trafford-2022-12-02-ilacs",
+    ]
 
 
 def test_table_view(monkeypatch):
@@ -81,7 +87,7 @@ def test_output_file(tmp_path):
     result = invoke("extract", SALFORD, "-f", "json", "-o", str(target))
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert json.loads(target.read_text(encoding="utf-8"))["id"] == "salford-2023"
+    assert json.loads(target.read_text(encoding="utf-8"))["id"] == "salford-2023-11-10-ilacs"
 
 
 def test_press_release_is_refused():
@@ -124,7 +130,7 @@ def test_batch_keeps_the_good_files(tmp_path):
     bad.write_bytes(b"not a pdf at all")
     result = invoke("extract", SALFORD, str(bad), PRESS, "-f", "jsonl")
     assert result.exit_code == 1
-    assert [json.loads(x)["id"] for x in result.stdout.splitlines()] == ["salford-2023"]
+    assert [json.loads(x)["id"] for x in result.stdout.splitlines()] == ["salford-2023-11-10-ilacs"]
     assert f"Error: {PRESS}:" in result.stderr
     assert "2 of 3 inputs failed" in result.stderr
 
@@ -134,7 +140,7 @@ def test_stdin_text():
         data = fh.read()
     result = invoke("extract", "-", "-f", "json", input=data)
     assert result.exit_code == 0
-    assert json.loads(result.stdout)["id"] == "salford-2023"
+    assert json.loads(result.stdout)["id"] == "salford-2023-11-10-ilacs"
 
 
 def test_usage_error_exit_2():
@@ -154,6 +160,18 @@ def test_schema_command():
 # -- the library: add, list, show, history, remove ---------------------------------------------
 
 PDFS = ("samples/salford-2023.pdf", "samples/salford-2025.pdf")
+SALFORD_ID = "salford-2023-11-10-ilacs"
+VISIT_ID = "salford-2025-10-15-focused-visit"
+
+
+def sha256_of(path: str) -> str:
+    import hashlib
+
+    from conftest import ROOT
+
+    return hashlib.sha256((ROOT / path).read_bytes()).hexdigest()
+
+
 SEED = "samples/seeds/salford-2023-ilacs-inspection.txt"
 READ_ONLY = "/proc/ilacs-library.sqlite3"  # a read-only place, even for root
 
@@ -184,17 +202,21 @@ def test_add_says_what_it_added(added):
     result, _ = added
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert result.stderr == "added salford-2023\nadded salford-2025\n"
+    assert (
+        result.stderr == "added salford-2023-11-10-ilacs\nadded salford-2025-10-15-focused-visit\n"
+    )
 
 
 def test_add_again_is_already_in_library(library):
-    first = invoke("add", SEED)  # the seed text: another document with the same id
-    assert (first.exit_code, first.stderr) == (0, "added salford-2023-ilacs-inspection\n")
+    # the seed text: another document with the same authority, date and kind, so both
+    # carry their sha256 digits
+    first = invoke("add", SEED)
+    seed = f"{SALFORD_ID}-{sha256_of(SEED)[:8]}"
+    assert (first.exit_code, first.stderr) == (0, f"added {seed}\n")
     again = invoke("add", SEED)
-    assert (again.exit_code, again.stderr) == (
-        0,
-        "already in library salford-2023-ilacs-inspection\n",
-    )
+    assert (again.exit_code, again.stderr) == (0, f"already in library {seed}\n")
+    listed = [r["id"] for r in json.loads(invoke("list", "-f", "json").stdout)]
+    assert sorted(listed) == sorted([seed, f"{SALFORD_ID}-{sha256_of(SALFORD)[:8]}", VISIT_ID])
 
 
 def test_add_batch_failures_exit_like_extract(library):
@@ -202,7 +224,7 @@ def test_add_batch_failures_exit_like_extract(library):
     assert result.exit_code == 1
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
-        "added salford-2023-ilacs-inspection",  # the seed text: another document, same id
+        f"added {SALFORD_ID}-{sha256_of(SEED)[:8]}",  # the seed text: the same date and kind
         f"Error: {PRESS}: a council press release or news item about an Ofsted report, "
         "not an Ofsted report",
         "Error: no/such.pdf: no such file",
@@ -220,14 +242,15 @@ def test_list_json(library, fmt):
         if fmt == "json"
         else list(map(json.loads, result.stdout.splitlines()))
     )
-    assert [r["id"] for r in rows] == ["salford-2023", "salford-2025"]
+    assert [r["id"] for r in rows] == [SALFORD_ID, VISIT_ID]
+    assert rows[0]["urn"] == "80548"
     assert rows[0]["kind"] == "ilacs_inspection" and rows[0]["overall"] == "good"
     assert rows[1]["end"] == "2025-10-15" and rows[1]["overall"] is None
 
 
 def test_list_filters_and_table(library):
     result = invoke("list", "--kind", "focused_visit", "-f", "json")
-    assert [r["id"] for r in json.loads(result.stdout)] == ["salford-2025"]
+    assert [r["id"] for r in json.loads(result.stdout)] == [VISIT_ID]
     assert json.loads(invoke("list", "--authority", "trafford", "-f", "json").stdout) == []
     table = invoke("list").stdout
     assert table.index("salford-2023") < table.index("salford-2025")
@@ -260,8 +283,8 @@ def test_history_in_date_order_with_grades(library):
     assert result.exit_code == 0, result.stderr
     rows = json.loads(result.stdout)
     assert [(r["id"], r["kind"], r["end"]) for r in rows] == [
-        ("salford-2023", "ilacs_inspection", "2023-11-10"),
-        ("salford-2025", "focused_visit", "2025-10-15"),
+        (SALFORD_ID, "ilacs_inspection", "2023-11-10"),
+        (VISIT_ID, "focused_visit", "2025-10-15"),
     ]
     assert rows[0]["grades"] == {
         "overall_effectiveness": "good",
@@ -273,7 +296,7 @@ def test_history_in_date_order_with_grades(library):
     assert rows[1]["graded"] is False
     table = invoke("history", "Salford").stdout
     assert table.index("salford-2023") < table.index("salford-2025")
-    assert "Outstanding" in table and "not graded" in table and "Care leavers" in table
+    assert "Outstanding" in table and "not graded" in table and "Care" in table
 
 
 def test_history_of_an_unknown_authority(library):
@@ -293,7 +316,7 @@ def test_remove_then_show(library):
     assert result.stdout == ""
     assert result.stderr == (
         "Error: salford-2025: no report with this id in the library; did you mean "
-        "salford-2023? (`ilacs list` shows what it holds)\n"
+        f"{SALFORD_ID}? (`ilacs list` shows what it holds)\n"
     )
     assert invoke("remove", "salford-2025").exit_code == 4
 
@@ -303,7 +326,7 @@ def test_unknown_id(library):
     assert result.exit_code == 4
     assert result.stderr == (
         "Error: salford-2032: no report with this id in the library; did you mean "
-        "salford-2025 or salford-2023? (`ilacs list` shows what it holds)\n"
+        f"{VISIT_ID} or {SALFORD_ID}? (`ilacs list` shows what it holds)\n"
     )
     result = invoke("show", "nothing-like-it")
     assert result.stderr == (
@@ -319,13 +342,13 @@ def test_extract_saves_unless_no_save(tmp_path):
     result = invoke("extract", SEED, "-f", "json", "--library", str(lib))
     assert result.exit_code == 0 and result.stderr == ""
     listed = json.loads(invoke("list", "-f", "json", "--library", str(lib)).stdout)
-    assert [r["id"] for r in listed] == ["salford-2023"]
+    assert [r["id"] for r in listed] == ["salford-2023-11-10-ilacs"]
 
 
 def test_extract_keeps_its_output_when_the_library_fails():
     result = invoke("extract", SEED, "-f", "json", "--library", READ_ONLY)
     assert result.exit_code == 6
-    assert json.loads(result.stdout)["id"] == "salford-2023"
+    assert json.loads(result.stdout)["id"] == "salford-2023-11-10-ilacs"
     assert result.stderr == (
         f"Error: {READ_ONLY}: not saved in the library: cannot open or create the library "
         "file here (is its folder writable?)\n"

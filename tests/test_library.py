@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import itertools
+import hashlib
 import json
 import os
 import signal
@@ -29,7 +29,9 @@ from ilacs_cli.errors import (
 )
 from ilacs_cli.library import (
     SCHEMA_VERSION,
+    AmbiguousId,
     Library,
+    canonical_id,
     default_library_path,
     history_rows,
     library_id_candidates,
@@ -42,9 +44,14 @@ VISIT_TXT = "salford-2025-focused-visit.txt"
 TRAFFORD_TXT = "trafford-2022-ilacs-inspection.txt"
 
 
+def fake_sha(name: str) -> str:
+    return hashlib.sha256(name.encode()).hexdigest()
+
+
 def variant(report: Report, sha: str, **update: object) -> Report:
-    """Another document like ``report``: a different sha256, fields as given."""
-    source = report.source.model_copy(update={"sha256": sha})
+    """Another document like ``report``: a different sha256 (made from ``sha``), fields as
+    given."""
+    source = report.source.model_copy(update={"sha256": fake_sha(sha)})
     return report.model_copy(update={"source": source, **update})
 
 
@@ -97,41 +104,78 @@ def test_library_is_importable_without_typer_or_rich():
 # -- saving and ids ---------------------------------------------------------------------------
 
 
+SALFORD = "salford-2023-11-10-ilacs"
+VISIT = "salford-2025-10-15-focused-visit"
+TRAFFORD = "trafford-2022-12-02-ilacs"
+
+
+def as_stored(report: Report, library_id: str) -> Report:
+    return report.model_copy(update={"id": library_id})
+
+
 def test_save_twice_keeps_one_entry(lib, ilacs):
     first = lib.save(ilacs)
     again = lib.save(ilacs)
-    assert (first.id, first.created) == ("salford-2023", True)
-    assert (again.id, again.created, again.updated) == ("salford-2023", False, False)
-    assert [e.id for e in lib.entries()] == ["salford-2023"]
-    assert lib.get("salford-2023") == ilacs
+    assert (first.id, first.created) == (SALFORD, True)
+    assert (again.id, again.created, again.updated) == (SALFORD, False, False)
+    assert [e.id for e in lib.entries()] == [SALFORD]
+    assert lib.get(SALFORD) == as_stored(ilacs, SALFORD)
+    assert lib.get("salford-2023") == as_stored(ilacs, SALFORD)  # the report's own id
 
 
-def test_another_document_with_the_same_id_gets_a_kind_suffix(lib, ilacs, visit):
+def test_the_id_comes_from_authority_date_and_kind(ilacs, visit):
+    assert canonical_id(ilacs) == SALFORD
+    assert canonical_id(visit) == VISIT
+    undated = ilacs.model_copy(update={"inspection": Period(), "letter_date": None})
+    assert canonical_id(undated) == f"salford-ilacs-{ilacs.source.sha256[:8]}"
+    monitoring = ilacs.model_copy(update={"kind": Kind.MONITORING_VISIT})
+    assert canonical_id(monitoring) == "salford-2023-11-10-monitoring-visit"
+
+
+def test_two_documents_with_the_same_authority_date_and_kind_both_carry_digits(lib, ilacs):
     lib.save(ilacs)
-    clash = variant(visit, "clash", id="salford-2023")
-    saved = lib.save(clash)
-    assert saved.id == "salford-2023-focused-visit" and saved.created
-    assert lib.save(clash).id == "salford-2023-focused-visit"  # stable when re-added
-    third = lib.save(variant(visit, "third", id="salford-2023"))
-    assert third.id == "salford-2023-focused-visit-2"
-    assert lib.save(variant(visit, "fourth", id="salford-2023")).id == (
-        "salford-2023-focused-visit-3"
+    twin = variant(ilacs, "a corrected reissue")
+    saved = lib.save(twin)
+    first = f"{SALFORD}-{ilacs.source.sha256[:8]}"
+    second = f"{SALFORD}-{twin.source.sha256[:8]}"
+    assert saved.id == second and saved.created
+    assert sorted(e.id for e in lib.entries()) == sorted([first, second])
+    assert stored_json_id(lib, first) == first  # the stored JSON follows the rename
+    assert lib.save(twin).id == second  # stable when re-added
+    third = variant(ilacs, "third")
+    assert lib.save(third).id == f"{SALFORD}-{third.source.sha256[:8]}"
+    with pytest.raises(AmbiguousId) as err:
+        lib.get("salford-2023")
+    assert err.value.exit_code == ExitCode.UNREADABLE
+    assert str(err.value).startswith("salford-2023: names 3 documents: ")
+    assert f"{first} (ilacs inspection, 2023-11-10)" in str(err.value)
+    assert str(err.value).endswith("use the id of the one you mean")
+
+
+def test_short_forms_name_one_entry(lib, ilacs, visit):
+    lib.save(ilacs)
+    lib.save(visit)
+    monitoring = variant(
+        ilacs,
+        "mv",
+        kind=Kind.MONITORING_VISIT,
+        inspection=Period(start=dt.date(2023, 3, 1), end=dt.date(2023, 3, 2)),
     )
-    # the stored JSON carries the library id; the rest is the report as extracted
-    assert stored_json_id(lib, "salford-2023-focused-visit") == "salford-2023-focused-visit"
-    got = lib.get("salford-2023-focused-visit")
-    assert got.id == "salford-2023-focused-visit"
-    assert got.model_copy(update={"id": "salford-2023"}) == clash
-    assert lib.get("salford-2023") == ilacs
-    assert len(lib) == 4
-
-
-def test_suffix_comes_from_the_kind(lib, ilacs):
-    lib.save(ilacs)
-    monitoring = variant(ilacs, "mv", kind=Kind.MONITORING_VISIT)
-    assert lib.save(monitoring).id == "salford-2023-monitoring-visit"
-    same_kind = variant(ilacs, "second inspection")
-    assert lib.save(same_kind).id == "salford-2023-ilacs-inspection"
+    mv = lib.save(monitoring).id
+    assert mv == "salford-2023-03-02-monitoring-visit"
+    assert lib.resolve_id("salford-2025") == VISIT
+    assert lib.resolve_id("salford-2023-11") == SALFORD
+    assert lib.resolve_id("salford-2023-ilacs") == SALFORD
+    assert lib.resolve_id("salford-2023-ilacs-inspection") == SALFORD  # the old <id>-<kind>
+    assert lib.resolve_id("salford-2023-monitoring-visit") == mv
+    assert lib.resolve_id("Salford City Council-2025") == VISIT  # any name the register knows
+    with pytest.raises(AmbiguousId) as err:
+        lib.resolve_id("salford-2023")
+    assert str(err.value) == (
+        "salford-2023: names 2 documents: salford-2023-03-02-monitoring-visit (monitoring "
+        f"visit, 2023-03-02); {SALFORD} (ilacs inspection, 2023-11-10); use the id of the "
+        "one you mean"
+    )
 
 
 def test_new_parser_version_updates_in_place(lib, ilacs):
@@ -143,28 +187,18 @@ def test_new_parser_version_updates_in_place(lib, ilacs):
         }
     )
     saved = lib.save(newer)
-    assert (saved.id, saved.created, saved.updated) == ("salford-2023", False, True)
-    assert lib.get("salford-2023").summary == ["changed by the new parser"]
+    assert (saved.id, saved.created, saved.updated) == (SALFORD, False, True)
+    assert lib.get(SALFORD).summary == ["changed by the new parser"]
     assert lib.find_sha(ilacs.source.sha256).parser_version == "9.9.9"
     assert len(lib) == 1
-
-
-def test_updated_entry_keeps_its_suffixed_id(lib, ilacs, visit):
-    lib.save(ilacs)
-    clash = variant(visit, "clash", id="salford-2023")
-    lib.save(clash)
-    newer = clash.model_copy(
-        update={"source": clash.source.model_copy(update={"parser_version": "2"})}
-    )
-    assert lib.save(newer).id == "salford-2023-focused-visit"
-    assert lib.get("salford-2023-focused-visit").id == "salford-2023-focused-visit"
 
 
 def test_find_sha(lib, ilacs):
     assert lib.find_sha(ilacs.source.sha256) is None
     lib.save(ilacs)
     entry = lib.find_sha(ilacs.source.sha256)
-    assert entry.id == "salford-2023"
+    assert entry.id == SALFORD
+    assert entry.urn == "80548"
     assert entry.kind is Kind.ILACS_INSPECTION
     assert entry.date == dt.date(2023, 11, 10)
     assert entry.overall.value == "good"
@@ -176,7 +210,7 @@ def test_unknown_id_suggests_close_ones(lib, ilacs):
         lib.get("salford-2032")
     assert err.value.exit_code == ExitCode.UNREADABLE
     assert str(err.value) == (
-        "salford-2032: no report with this id in the library; did you mean salford-2023? "
+        f"salford-2032: no report with this id in the library; did you mean {SALFORD}? "
         "(`ilacs list` shows what it holds)"
     )
     with pytest.raises(NotInLibrary) as err:
@@ -186,9 +220,9 @@ def test_unknown_id_suggests_close_ones(lib, ilacs):
 
 def test_remove(lib, ilacs):
     lib.save(ilacs)
-    assert lib.remove("salford-2023") is True
-    assert lib.remove("salford-2023") is False
-    assert "salford-2023" not in lib
+    assert lib.remove("salford-2023") is True  # a short form names it
+    assert lib.remove(SALFORD) is False
+    assert SALFORD not in lib
     assert lib.save(ilacs).created  # and it can come back
 
 
@@ -203,24 +237,26 @@ def test_entries_and_history_in_date_order(lib, ilacs, visit, reports):
     for report in (visit, trafford, ilacs, old):
         lib.save(report)
     assert [e.id for e in lib.entries()] == [
-        "salford-2018",
-        "salford-2023",
-        "salford-2025",
-        "trafford-2022",
+        "salford-2018-01-19-ilacs",
+        SALFORD,
+        VISIT,
+        TRAFFORD,
     ]
-    assert [e.id for e in lib.entries(authority="trafford")] == ["trafford-2022"]
-    assert [e.id for e in lib.entries(kind="focused_visit")] == ["salford-2025"]
+    assert [e.id for e in lib.entries(authority="trafford")] == [TRAFFORD]
+    assert [e.id for e in lib.entries(kind="focused_visit")] == [VISIT]
     assert [e.id for e in lib.entries(authority="Salford City Council")] == [
-        "salford-2018",
-        "salford-2023",
-        "salford-2025",
+        "salford-2018-01-19-ilacs",
+        SALFORD,
+        VISIT,
     ]
     history = lib.history("salford")
-    assert [r.id for r in history] == ["salford-2018", "salford-2023", "salford-2025"]
-    areas, rows = history_rows(history)
+    assert [r.id for r in history] == ["salford-2018-01-19-ilacs", SALFORD, VISIT]
+    assert [r.id for r in lib.history("80548")] == [r.id for r in history]  # by URN
+    areas, rows = history_rows(history, "salford")
     assert areas[0].value == "overall_effectiveness"
     assert rows[1]["grades"]["care_leavers"] == "outstanding"
     assert rows[2]["graded"] is False
+    assert {r["predecessor"] for r in rows} == {False}
     assert set(rows[2]["grades"].values()) == {None}
     with pytest.raises(NotInLibrary, match="did you mean salford"):
         lib.history("salfrod")
@@ -231,7 +267,7 @@ def test_a_letter_date_orders_a_report_without_inspection_dates(lib, visit):
     undated = undated.model_copy(update={"letter_date": dt.date(2024, 3, 1)})
     lib.save(visit)
     lib.save(undated)
-    assert [r.id for r in lib.history("salford")] == ["salford-2024", "salford-2025"]
+    assert [r.id for r in lib.history("salford")] == ["salford-2024-03-01-focused-visit", VISIT]
 
 
 # -- resolve: a file, a saved JSON or a library id --------------------------------------------
@@ -244,14 +280,14 @@ def test_resolve(lib, ilacs, tmp_path):
     saved = tmp_path / "saved.json"
     saved.write_text(ilacs.model_dump_json(), encoding="utf-8")
     assert resolve(saved, lib) == ilacs
-    assert resolve("salford-2023", lib) == ilacs
-    assert resolve(str(SEEDS / VISIT_TXT), lib).id == "salford-2025"
+    assert resolve("salford-2023", lib) == as_stored(ilacs, SALFORD)
+    assert resolve(str(SEEDS / VISIT_TXT), lib).id == VISIT
 
 
 def test_resolve_uses_the_default_library(ilacs):
     with Library() as default:
         default.save(ilacs)
-    assert resolve("salford-2023") == ilacs
+    assert resolve("salford-2023") == as_stored(ilacs, SALFORD)
 
 
 @pytest.mark.parametrize(
@@ -299,7 +335,7 @@ def test_migrations_run_in_order_and_keep_data(tmp_path, ilacs, monkeypatch):
     monkeypatch.setattr(library_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
     with Library(path) as lib:
         assert lib.schema_version == SCHEMA_VERSION + 1
-        assert lib.get("salford-2023") == ilacs
+        assert lib.get("salford-2023") == as_stored(ilacs, SALFORD)
     columns = [r[1] for r in sqlite3.connect(path).execute("PRAGMA table_info(reports)")]
     assert "note" in columns
 
@@ -316,7 +352,7 @@ def test_a_failing_migration_changes_nothing(tmp_path, ilacs, monkeypatch):
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert tables == {"reports"}
+    assert tables == {"reports", "aliases"}
 
 
 @pytest.mark.parametrize("journal", ["delete", "wal"])
@@ -363,7 +399,7 @@ def test_unusable_locations(tmp_path):
 # -- several processes ------------------------------------------------------------------------
 
 WRITER = """
-import sys, time
+import hashlib, sys, time
 from ilacs_cli.library import Library
 from ilacs_cli.models import Report
 
@@ -374,9 +410,10 @@ with Library(path) as lib:
         time.sleep(0.005)
     i = 0
     while i < int(count) or int(count) == 0:
-        source = report.source.model_copy(update={"sha256": f"{prefix}-{i}"})
-        saved = lib.save(report.model_copy(update={"id": f"{prefix}-{i}", "source": source}))
-        print(saved.id, flush=True)
+        sha = hashlib.sha256(f"{prefix}-{i}".encode()).hexdigest()
+        source = report.source.model_copy(update={"sha256": sha})
+        saved = lib.save(report.model_copy(update={"source": source}))
+        print(f"{prefix}-{i}", saved.id, flush=True)
         i += 1
 """
 
@@ -406,12 +443,13 @@ def test_concurrent_writer_processes(tmp_path, ilacs, writers):
     procs = [writer(path, base, f"w{n}", 25, start_at) for n in range(writers)]
     done = [p.communicate(timeout=60) for p in procs]
     assert [p.returncode for p in procs] == [0] * writers, [err for _, err in done]
-    outputs = [out.split() for out, _ in done]
-    expected = {f"w{n}-{i}" for n in range(writers) for i in range(25)}
-    assert {i for out in outputs for i in out} == expected
+    # every document has the same authority, date and kind: each id carries its digits
+    # (the first saved took the plain id, and was renamed when the second came)
+    expected = {f"{SALFORD}-{fake_sha(f'w{n}-{i}')[:8]}" for n in range(writers) for i in range(25)}
     with Library(path) as lib:
         assert {e.id for e in lib.entries()} == expected
-        assert lib.get("w0-3").id == "w0-3"
+        one = f"{SALFORD}-{fake_sha('w0-3')[:8]}"
+        assert lib.get(one).id == one
     assert integrity(path) == "ok"
 
 
@@ -427,18 +465,19 @@ def test_a_writer_killed_mid_save_loses_nothing_it_committed(tmp_path, ilacs):
         line = proc.stdout.readline()
         if not line:
             break
-        committed.append(line.strip())
+        committed.append(line.split()[0])
     os.kill(proc.pid, signal.SIGKILL)
     rest, err = proc.communicate(timeout=10)
-    committed += rest.split()
+    committed += [line.split()[0] for line in rest.splitlines() if line.strip()]
     assert proc.returncode == -signal.SIGKILL, err
     assert len(committed) >= 5
     assert integrity(path) == "ok"
     with Library(path) as lib:
-        ids = {e.id for e in lib.entries()}
-        assert set(committed) <= ids
-        assert ids <= {f"k-{i}" for i in range(len(committed) + 1)}  # at most one in flight
-        assert lib.get(committed[-1]).id == committed[-1]
+        shas = {e.sha256 for e in lib.entries()}
+        assert {fake_sha(c) for c in committed} <= shas
+        in_flight = {fake_sha(f"k-{i}") for i in range(len(committed) + 1)}
+        assert shas <= in_flight  # at most one in flight
+        assert lib.find_sha(fake_sha(committed[-1])) is not None
         assert lib.save(variant(ilacs, "after")).created  # and it still takes writes
     assert integrity(path) == "ok"
 
@@ -456,33 +495,58 @@ def _base() -> Report:
 
 
 KINDS = [Kind.ILACS_INSPECTION, Kind.FOCUSED_VISIT, Kind.MONITORING_VISIT]
+DAYS = [dt.date(2020, 5, 1), dt.date(2021, 5, 1)]
 
 
 def _document(n: int) -> Report:
-    """Document ``n``: always the same id, kind and sha256."""
-    return variant(_base(), f"doc-{n}", id=["a-2020", "a-2021"][n % 2], kind=KINDS[n % 3])
+    """Document ``n``: always the same date, kind and sha256; several share both."""
+    return variant(_base(), f"doc-{n}", inspection=Period(end=DAYS[n % 2]), kind=KINDS[n % 3])
 
 
-@settings(max_examples=40, deadline=None)
-@given(st.lists(st.integers(min_value=0, max_value=8), max_size=14))
-def test_ids_are_unique_stable_and_follow_the_rule(saves):
+def _ids(order: list[int]) -> dict[int, str]:
     with tempfile.TemporaryDirectory() as tmp, Library(Path(tmp) / "lib.sqlite3") as lib:
-        given_ids: dict[int, str] = {}
-        for n in saves:
-            doc = _document(n)
-            result = lib.save(doc)
-            assert result.created == (n not in given_ids)
-            assert given_ids.setdefault(n, result.id) == result.id  # stable
-            assert result.id in list(itertools.islice(library_id_candidates(doc), 20))
-        assert len(lib) == len(given_ids) == len(set(given_ids.values()))
-        for n, report_id in given_ids.items():
-            assert lib.get(report_id).id == report_id
-            assert lib.find_sha(f"doc-{n}").id == report_id
-        firsts: dict[str, int] = {}
-        for n in saves:
-            firsts.setdefault(_document(n).id, n)
-        for report_id, n in firsts.items():
-            assert given_ids[n] == report_id  # the first document keeps the plain id
+        for n in order:
+            lib.save(_document(n))
+        return {n: lib.find_sha(_document(n).source.sha256).id for n in set(order)}
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=8), max_size=12), st.randoms())
+def test_the_same_documents_get_the_same_ids_in_any_order(saves, rnd):
+    shuffled = list(saves)
+    rnd.shuffle(shuffled)
+    ids = _ids(saves)
+    assert ids == _ids(shuffled)
+    assert len(set(ids.values())) == len(ids)
+    for n, report_id in ids.items():  # the id is the rule's, for the set
+        doc = _document(n)
+        twins = {m for m in ids if canonical_id(_document(m)) == canonical_id(doc)}
+        want = (
+            canonical_id(doc)
+            if len(twins) == 1
+            else next(i for i in library_id_candidates(doc) if i != canonical_id(doc))
+        )
+        assert report_id == want
+
+
+def test_adding_the_same_files_in_two_orders_gives_the_same_ids(tmp_path, reports):
+    from conftest import SEEDS
+    from typer.testing import CliRunner
+
+    from ilacs_cli.cli import app
+
+    files = [str(SEEDS / name) for name in (ILACS_TXT, VISIT_TXT, TRAFFORD_TXT)]
+    runner = CliRunner()
+    listings = []
+    for n, order in enumerate((files, files[::-1])):
+        path = tmp_path / f"lib{n}.sqlite3"
+        for f in order:  # one add per file: the order of saves is the order given
+            result = runner.invoke(app, ["add", f, "--library", str(path)])
+            assert result.exit_code == 0, result.stderr
+        with Library(path) as lib:
+            listings.append({e.sha256: e.id for e in lib.entries()})
+    assert listings[0] == listings[1]
+    assert sorted(listings[0].values()) == [SALFORD, VISIT, TRAFFORD]
 
 
 def test_a_full_disk_is_a_clear_error_and_nothing_half_written(lib, ilacs):
@@ -495,6 +559,85 @@ def test_a_full_disk_is_a_clear_error_and_nothing_half_written(lib, ilacs):
         lib.save(big)
     assert err.value.reason == "the disk is full (nothing was saved; the library is as it was)"
     assert err.value.exit_code == 6
-    assert [e.id for e in lib.entries()] == [ilacs.id]
-    assert lib.find_sha("big") is None
+    assert [e.id for e in lib.entries()] == [SALFORD]
+    assert lib.find_sha(fake_sha("big")) is None
     assert lib._conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+# -- migrating a library made before the register ----------------------------------------------
+
+
+def _version_1_library(path: Path, reports: list[Report], ids: list[str], slugs: list[str]):
+    """A library file as ilacs made it before the register (layout version 1)."""
+    conn = sqlite3.connect(path)
+    for statement in library_module.MIGRATIONS[0].split(";"):
+        if statement.strip():
+            conn.execute(statement)
+    conn.execute("PRAGMA user_version = 1")
+    for report, old_id, slug in zip(reports, ids, slugs, strict=True):
+        la = {"name": report.local_authority.name, "slug": slug}
+        data = report.model_dump(mode="json", exclude={"published", "framework"})
+        data.update(id=old_id, local_authority=la)
+        conn.execute(
+            "INSERT INTO reports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                old_id,
+                report.source.sha256,
+                slug,
+                la["name"],
+                report.kind.value,
+                None,
+                data["inspection"]["end"],
+                None,
+                None,
+                "1.3.0",
+                report.source.path,
+                "2026-01-01T00:00:00+00:00",
+                json.dumps(data),
+            ),
+        )
+    conn.commit()
+    conn.close()
+
+
+def test_a_version_1_library_is_migrated_to_register_ids(tmp_path, ilacs, visit):
+    path = tmp_path / "old.sqlite3"
+    dudley = variant(
+        ilacs,
+        "dudley",
+        local_authority=ilacs.local_authority.model_copy(
+            update={"name": "Dudley MBC", "slug": "dudley-mbc"}
+        ),
+    )
+    twin = variant(ilacs, "twin")
+    _version_1_library(
+        path,
+        [ilacs, visit, dudley, twin],
+        ["salford-2023", "salford-2025", "dudley-mbc-2023", "salford-2023-ilacs-inspection"],
+        ["salford", "salford", "dudley-mbc", "salford"],
+    )
+    with Library(path) as lib:
+        assert lib.schema_version == SCHEMA_VERSION
+        entries = {e.sha256: e for e in lib.entries()}
+        assert entries[visit.source.sha256].id == VISIT
+        assert entries[dudley.source.sha256].id == "dudley-2023-11-10-ilacs"
+        assert entries[dudley.source.sha256].slug == "dudley"
+        assert entries[dudley.source.sha256].urn == "80464"
+        # two documents with the same authority, date and kind: both carry digits
+        assert entries[ilacs.source.sha256].id == f"{SALFORD}-{ilacs.source.sha256[:8]}"
+        # every old id still names its document
+        assert lib.get("salford-2025").id == VISIT
+        assert lib.get("dudley-mbc-2023").local_authority.la_code == "332"
+        assert lib.get("salford-2023").source.sha256 == ilacs.source.sha256
+        assert lib.get("salford-2023-ilacs-inspection").source.sha256 == twin.source.sha256
+        assert stored_json_id(lib, VISIT) == VISIT
+    # and the same documents extracted afresh (the register resolving "Dudley MBC") get
+    # the same ids
+    from ilacs_cli.register import report_authority
+
+    la = report_authority("Dudley MBC", dt.date(2023, 11, 10))
+    dudley = dudley.model_copy(update={"local_authority": la})
+    with Library(tmp_path / "new.sqlite3") as fresh:
+        for report in (twin, dudley, visit, ilacs):
+            fresh.save(report)
+        assert {e.sha256: e.id for e in fresh.entries()} == {s: e.id for s, e in entries.items()}
