@@ -518,16 +518,22 @@ def publish(
     env = _env()
     stamp = now.strftime("%Y-%m-%d %H:%M UTC")
     common = {"stamp": stamp, "documents": len(reports), "source": auths.source}
-    current_rows = [r for r in rows.values() if r.a.current]
+    # the headline counts the register's current authorities (or, without the register,
+    # the library's); the table also lists former authorities and unknown names that have
+    # documents
+    current_rows = [
+        r for r in rows.values() if r.a.current and (r.a.in_register or auths.source == "library")
+    ]
+    table_rows = [r for r in rows.values() if r.a.current or r.count]
     counts = Counter(r.cells["overall"].grade for r in current_rows)
     hexes, map_w, map_h = _hexes(auths, rows)
     regions = sorted({r.a.region for r in rows.values() if r.a.region})
-    downloads = _downloads(out, list(rows.values()), all_docs, library)
+    downloads = _downloads(out, table_rows, all_docs, library)
     result.downloads = downloads
 
     index = env.get_template("index.html.j2").render(
         root="",
-        rows=list(rows.values()),
+        rows=table_rows,
         counts=counts,
         current=len(current_rows),
         hexes=hexes,

@@ -136,7 +136,7 @@ _UNSAFE_NAME = re.compile(r"[^a-z0-9-]+")
 
 def safe_name(text: str) -> str:
     """A file name from a slug or id: lower-case letters, digits and hyphens only."""
-    return _UNSAFE_NAME.sub("-", text.lower()).strip("-") or "unnamed"
+    return re.sub("-{2,}", "-", _UNSAFE_NAME.sub("-", text.lower())).strip("-") or "unnamed"
 
 
 def column_grade(report: Report, column: Column) -> tuple[Grade | None, Area | None]:
