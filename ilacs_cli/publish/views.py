@@ -47,7 +47,7 @@ GRADE_STYLES: dict[Grade, GradeStyle] = {
     Grade.INADEQUATE: GradeStyle("Inadequate", "I", "g-inadequate", 1),
 }
 
-CHART_LEVELS = {4: "Outstanding", 3: "Good", 2: "Requires improvement / adequate", 1: "Inadequate"}
+CHART_LEVELS = {4: "Outstanding", 3: "Good", 2: "Requires improvement", 1: "Inadequate"}
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ function sortTable(table, index, type, th) {
   };
   rows.sort((a, b) => {
     const va = value(a), vb = value(b);
-    let c = type === "number" ? va - vb : va.localeCompare(vb);
-    if (c === 0) c = a.cells[0].dataset.sort.localeCompare(b.cells[0].dataset.sort);
-    return ascending ? c : -c;
+    const c = type === "number" ? va - vb : va.localeCompare(vb);
+    if (c !== 0) return ascending ? c : -c;
+    return a.cells[0].dataset.sort.localeCompare(b.cells[0].dataset.sort); // ties: by name
   });
   for (const other of table.tHead.rows[0].cells) other.removeAttribute("aria-sort");
   th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
