@@ -9,10 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_publish import NOW, library_reports, make_library
 
 from ilacs_cli.library import Library
 from ilacs_cli.publish import publish
-from test_publish import NOW, library_reports, make_library
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
