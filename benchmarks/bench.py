@@ -11,8 +11,12 @@ targets are printed beside the ratios.
   5. ``ilacs --help`` start-up against a bare ``python -c pass``
   6. peak RSS of one worker over the whole corpus, first file to last
   7. ``--engine pdfium`` against the default engine, when the engine is present
+  8. ``ilacs publish site/`` on a library of the corpus (Report JSON from ``--reports``),
+     cold (no diff cache) and warm (a re-publish), against ``ilacs list -f json`` on the
+     same library; target: cold under 10 s
 
-Usage: python benchmarks/bench.py [--corpus DIR] [--samples-only]
+Usage: python benchmarks/bench.py [--corpus DIR] [--samples-only] [--reports DIR]
+       [--publish-only]
 """
 
 from __future__ import annotations
@@ -158,6 +162,55 @@ def bench_set(name: str, files: list[str], full: bool) -> None:
         )
 
 
+SAVE_REPORTS = """
+import sys
+from pathlib import Path
+from ilacs_cli.library import Library
+from ilacs_cli.models import Report
+
+with Library(sys.argv[1]) as lib:
+    for f in sorted(Path(sys.argv[2]).glob("*.json")):
+        lib.save(Report.model_validate_json(f.read_bytes()))
+    print(len(lib))
+"""
+
+
+def bench_publish(reports: Path) -> None:
+    """(8) ``ilacs publish`` on a library made from saved Report JSON."""
+    files = sorted(reports.glob("*.json"))
+    if not files:
+        print(f"\n(8) ilacs publish skipped: no Report JSON in {reports}")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        lib = str(Path(tmp) / "corpus.sqlite3")
+        out = subprocess.run(
+            [PY, "-c", SAVE_REPORTS, lib, str(reports)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            check=True,
+        )
+        print(f"\n== ilacs publish: a library of {out.stdout.strip()} reports from {reports} ==")
+        env = {"ILACS_LIBRARY": lib}
+        listed = timed(ilacs("list", "-f", "json"), env, repeat=3)
+        site = str(Path(tmp) / "site")
+        cold = timed(ilacs("publish", site), env)
+        warm = timed(ilacs("publish", site), env)
+        pages = len(list((Path(site) / "la").glob("*.html"))) + 1
+        line(
+            "(8) ilacs publish site/, cold (seconds)",
+            cold,
+            "< 10 s",
+            f"{pages} pages; {cold / listed:.0f}x ilacs list -f json ({listed:.2f} s)",
+        )
+        line(
+            "(8) ilacs publish cold / warm (re-publish)",
+            cold / warm,
+            "",
+            f"warm {warm:.1f} s (diffs cached in the site folder)",
+        )
+
+
 def _has_pdfium_engine() -> bool:
     out = subprocess.run(ilacs("extract", "--help"), capture_output=True, text=True, cwd=ROOT)
     return "--engine" in out.stdout
@@ -169,8 +222,17 @@ def main() -> int:
     )
     parser.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
     parser.add_argument("--samples-only", action="store_true")
+    parser.add_argument(
+        "--reports",
+        default=str(ROOT.parent / "labels" / "json"),
+        help="Report JSON of the corpus, for the publish benchmark",
+    )
+    parser.add_argument("--publish-only", action="store_true")
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores")
+    if args.publish_only:
+        bench_publish(Path(args.reports))
+        return 0
     bare = timed([PY, "-c", "pass"], repeat=7)
     helped = timed(ilacs("--help"), repeat=7)
     line(
@@ -188,6 +250,7 @@ def main() -> int:
             if ln.strip()
         ]
         bench_set("the corpus", sorted(files), full=True)
+    bench_publish(Path(args.reports))
     return 0
 
 
