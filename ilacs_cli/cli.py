@@ -564,6 +564,10 @@ from .cli_authorities import register as _register_authorities  # noqa: E402
 
 _register_authorities(app)
 
+from .cli_export import register as _register_export  # noqa: E402
+
+_register_export(app)
+
 from .cli_publish import register as _register_publish  # noqa: E402
 
 _register_publish(app)

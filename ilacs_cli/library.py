@@ -567,11 +567,15 @@ class Library:
         return Entry._from_row(row) if row is not None else None
 
     def entries(self, authority: str | None = None, kind: Kind | str | None = None) -> list[Entry]:
-        """The entries, by authority then date; ``authority`` is a slug or a name."""
+        """The entries, by authority then date; ``authority`` is a slug, a name (any the
+        register knows: "Hull") or a code."""
         where, params = [], []
         if authority:
-            where.append("(slug = ? OR slug = ? OR lower(authority) = lower(?))")
-            params += [authority, _slug(authority), authority]
+            from .register import register
+
+            found = register().find(authority)
+            where.append("(slug = ? OR slug = ? OR slug = ? OR lower(authority) = lower(?))")
+            params += [authority, _slug(authority), found.slug if found else "", authority]
         if kind:
             where.append("kind = ?")
             params.append(Kind(kind).value)
@@ -609,6 +613,21 @@ class Library:
         if found is None:
             return [authority]
         return [found.slug, *(a.slug for a in register().lineage(found.slug))]
+
+    def reports(self) -> list[Report]:
+        """Every stored report, by authority then date (what ``ilacs export`` reads)."""
+        rows = self._read(
+            lambda c: c.execute(
+                f"SELECT id, json FROM reports ORDER BY slug, {_DATE}, id"
+            ).fetchall()
+        )
+        out = []
+        for row in rows:
+            try:
+                out.append(Report.model_validate_json(row["json"]))
+            except ValidationError as exc:
+                raise self._fail(f"entry {row['id']} is damaged: {_first_error(exc)}") from None
+        return out
 
     def latest_graded(self) -> dict[str, Report]:
         """For each authority slug, the latest stored report that has judgements."""
