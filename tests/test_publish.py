@@ -232,9 +232,44 @@ def test_publish_writes_an_index_a_page_per_authority_and_downloads(site):
     assert one == golden("salford-2023").model_dump(mode="json")
     lines = (out / "downloads" / "reports.jsonl").read_text().splitlines()
     assert len(lines) == 9
-    csv_lines = (out / "downloads" / "authorities.csv").read_text().splitlines()
-    salford = next(line for line in csv_lines if line.startswith("salford,"))
+    # ilacs export's tables, as CSV and one workbook
+    assert result.downloads == [
+        "downloads/reports.jsonl",
+        "downloads/documents.csv",
+        "downloads/latest.csv",
+        "downloads/improvement_areas.csv",
+        "downloads/findings.csv",
+        "downloads/ilacs-export.xlsx",
+    ]
+    latest = (out / "downloads" / "latest.csv").read_text().splitlines()
+    assert latest[0].startswith("slug,authority,urn,")
+    salford = next(line for line in latest if line.startswith("salford,"))
+    assert ",salford-2023-11-10-ilacs,ilacs_inspection,2023-11-10," in salford
+    assert (out / "downloads" / "ilacs-export.xlsx").read_bytes()[:2] == b"PK"
+
+
+def test_without_ilacs_export_the_downloads_are_the_index_table_and_documents(
+    tmp_path, monkeypatch
+):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "ilacs_cli.export", None)  # import fails
+    lib_path = make_library(
+        tmp_path / "l.sqlite3", [golden("salford-2023"), golden("trafford-2022")]
+    )
+    with Library(lib_path) as lib:
+        result = publish(lib, tmp_path / "site", now=NOW)
+    assert result.downloads == [
+        "downloads/reports.jsonl",
+        "downloads/authorities.csv",
+        "downloads/documents.csv",
+    ]
+    rows = (tmp_path / "site" / "downloads" / "authorities.csv").read_text().splitlines()
+    salford = next(line for line in rows if line.startswith("salford,"))
+    assert salford.startswith("salford,Salford,North West,80548,355,E08000006,yes,")
     assert ",good,outstanding,good,good,outstanding,salford-2023-11-10-ilacs," in salford
+    docs = (tmp_path / "site" / "downloads" / "documents.csv").read_text().splitlines()
+    assert len(docs) == 3 and docs[2].startswith("salford-2023-11-10-ilacs,salford,Salford,")
 
 
 def test_index_lists_every_authority_with_its_latest_grade_words(site):

@@ -9,7 +9,8 @@ import io
 import json
 import os
 from collections import Counter
-from collections.abc import Callable
+from concurrent.futures import Executor, Future
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -139,9 +140,10 @@ def _diff_json(pair: tuple[Report, Report]) -> str:
 
 
 def _diffs(
-    pairs: dict[str, tuple[Report, Report]], cache_dir: Path, jobs: int
+    pairs: dict[str, tuple[Report, Report]], cache_dir: Path, pool: Executor | None
 ) -> tuple[dict[str, ReportDiff], int]:
-    """ReportDiff per authority slug; the number served from the cache."""
+    """ReportDiff per authority slug, and how many came from the cache; the others are
+    computed in ``pool`` when there is one."""
     from ..compare import ReportDiff
 
     out: dict[str, ReportDiff] = {}
@@ -159,17 +161,11 @@ def _diffs(
                 pass
         todo[slug] = (key, pair)
     if todo:
-        texts: list[str]
-        items = list(todo.values())
-        if jobs > 1 and len(items) > 1:
-            import multiprocessing as mp
-            from concurrent.futures import ProcessPoolExecutor
-
-            ctx = mp.get_context("fork" if os.name == "posix" else "spawn")
-            with ProcessPoolExecutor(min(jobs, len(items)), mp_context=ctx) as pool:
-                texts = list(pool.map(_diff_json, [p for _, p in items], chunksize=1))
+        items = [p for _, p in todo.values()]
+        if pool is not None and len(items) > 1:
+            texts = list(pool.map(_diff_json, items, chunksize=1))
         else:
-            texts = [_diff_json(p) for _, p in items]
+            texts = [_diff_json(p) for p in items]
         cache_dir.mkdir(parents=True, exist_ok=True)
         for (slug, (key, _)), text in zip(todo.items(), texts, strict=True):
             out[slug] = ReportDiff.model_validate_json(text)
@@ -389,9 +385,12 @@ def _csv(rows: list[list[Any]]) -> str:
     return buf.getvalue()
 
 
-def _downloads(out: Path, rows: list[Row], docs: list[Doc], library: Library) -> list[str]:
-    """The JSON of every document, a CSV of the index table and one of the documents, and
-    ``ilacs export``'s tables when that module is there."""
+def _downloads(
+    out: Path, rows: list[Row], docs: list[Doc], exported: Future[list[str] | None] | None
+) -> list[str]:
+    """The JSON of every document, and ``ilacs export``'s tables (CSV each, and one xlsx
+    workbook); without :mod:`ilacs_cli.export`, a CSV of the index table and one of the
+    documents instead."""
     folder = out / "downloads"
     reports_dir = folder / "reports"
     written = []
@@ -407,6 +406,19 @@ def _downloads(out: Path, rows: list[Row], docs: list[Doc], library: Library) ->
             stale.unlink(missing_ok=True)
     _write(folder / "reports.jsonl", "\n".join(jsonl) + ("\n" if jsonl else ""))
     written.append("downloads/reports.jsonl")
+    tables = (
+        exported.result() if exported is not None else _export_tables(docs_reports(docs), folder)
+    )
+    if tables is not None:
+        return written + tables
+    _write(folder / "authorities.csv", _csv(_index_table(rows)))
+    written.append("downloads/authorities.csv")
+    _write(folder / "documents.csv", _csv(_documents_table(docs)))
+    written.append("downloads/documents.csv")
+    return written
+
+
+def _index_table(rows: list[Row]) -> list[list[Any]]:
     head = ["slug", "name", "region", "urn", "la_code", "ons_code", "current"]
     head += [c.key for c in COLUMNS]
     head += ["graded_id", "graded_kind", "graded_date", "latest_id", "latest_kind", "latest_date"]
@@ -422,16 +434,18 @@ def _downloads(out: Path, rows: list[Row], docs: list[Doc], library: Library) ->
             + [latest.report.id if latest else "", latest.report.kind.value if latest else ""]
             + [latest.date.isoformat() if latest and latest.date else ""]
         )
-    _write(folder / "authorities.csv", _csv(body))
-    written.append("downloads/authorities.csv")
+    return body
+
+
+def _documents_table(docs: list[Doc]) -> list[list[Any]]:
     areas = sorted({j.area for d in docs for j in d.report.judgements}, key=lambda a: a.value)
-    dhead = ["id", "authority_slug", "authority_name", "kind", "start", "end", "letter_date"]
-    dhead += ["overall_effectiveness", *(a.value for a in areas), "improvement_areas"]
-    dbody: list[list[Any]] = [dhead]
+    head = ["id", "authority_slug", "authority_name", "kind", "start", "end", "letter_date"]
+    head += ["overall_effectiveness", *(a.value for a in areas), "improvement_areas"]
+    body: list[list[Any]] = [head]
     for d in docs:
         rep = d.report
         grades = {j.area: j.grade.value if j.grade else "" for j in rep.judgements}
-        dbody.append(
+        body.append(
             [rep.id, d.authority.slug, d.authority.name, rep.kind.value]
             + [x.isoformat() if x else "" for x in (rep.inspection.start, rep.inspection.end)]
             + [rep.letter_date.isoformat() if rep.letter_date else ""]
@@ -439,23 +453,42 @@ def _downloads(out: Path, rows: list[Row], docs: list[Doc], library: Library) ->
             + [grades.get(a, "") for a in areas]
             + [len(rep.improvement_areas)]
         )
-    _write(folder / "documents.csv", _csv(dbody))
-    written.append("downloads/documents.csv")
-    written += _export_tables(library, folder)
+    return body
+
+
+def docs_reports(docs: list[Doc]) -> list[Report]:
+    return [d.report for d in docs]
+
+
+#: the workbook of every ``ilacs export`` table
+XLSX = "ilacs-export.xlsx"
+
+
+def _export_tables(reports: list[Report], folder: Path) -> list[str] | None:
+    """``ilacs export``'s tables, one CSV each and one xlsx of them all; None when
+    :mod:`ilacs_cli.export` is not installed."""
+    try:
+        from ..export import TABLES, write
+    except ImportError:
+        return None
+    written = []
+    for name in TABLES:
+        write([name], reports, "csv", folder / f"{name}.csv")
+        written.append(f"downloads/{name}.csv")
+    write(list(TABLES), reports, "xlsx", folder / XLSX)
+    written.append(f"downloads/{XLSX}")
     return written
 
 
-def _export_tables(library: Library, folder: Path) -> list[str]:
-    """``ilacs export``'s tables (CSV and xlsx), when ``ilacs_cli.export`` is installed."""
-    try:
-        from .. import export  # type: ignore[attr-defined, unused-ignore]
-    except ImportError:
-        return []
-    writer: Callable[..., Any] | None = getattr(export, "write_tables", None)
-    if writer is None:
-        return []
-    paths = writer(library, folder / "export")
-    return [str(Path(p).relative_to(folder.parent)) for p in paths]
+def _pool(jobs: int) -> AbstractContextManager[Executor | None]:
+    """Worker processes for the diffs and the export tables, or none (``jobs`` 1)."""
+    if jobs <= 1:
+        return nullcontext(None)
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    ctx = mp.get_context("fork" if os.name == "posix" else "spawn")
+    return ProcessPoolExecutor(jobs, mp_context=ctx)
 
 
 def publish(
@@ -466,7 +499,7 @@ def publish(
     now: dt.datetime | None = None,
 ) -> PublishResult:
     """Write the site for ``library`` into ``out`` (created if need be). ``jobs`` > 1 runs
-    the diffs that are not cached in worker processes."""
+    the diffs that are not cached, and the export tables, in worker processes."""
     out = Path(out)
     _prepare(out)
     now = now or dt.datetime.now(dt.UTC)
@@ -505,19 +538,6 @@ def publish(
     pairs = {
         s: (a.reports[-2], a.reports[-1]) for s, a in auths.by_slug.items() if len(a.reports) > 1
     }
-    diffs, hits = _diffs(pairs, out / CACHE_DIR, jobs)
-    result.diffs, result.diffs_cached = len(diffs), hits
-
-    all_docs = [d for a in auths for d in docs_by[a.slug] if d.own]
-    all_docs.sort(key=lambda d: _sort_key(d.report))
-    previous = state["documents"] if state else None
-    result.first = previous is None
-    new_docs = [d for d in all_docs if previous is not None and d.report.id not in previous]
-    result.new = [d.report.id for d in new_docs]
-
-    env = _env()
-    stamp = now.strftime("%Y-%m-%d %H:%M UTC")
-    common = {"stamp": stamp, "documents": len(reports), "source": auths.source}
     # the headline counts the register's current authorities (or, without the register,
     # the library's); the table also lists former authorities and unknown names that have
     # documents
@@ -525,12 +545,44 @@ def publish(
         r for r in rows.values() if r.a.current and (r.a.in_register or auths.source == "library")
     ]
     table_rows = [r for r in rows.values() if r.a.current or r.count]
+    all_docs = [d for a in auths for d in docs_by[a.slug] if d.own]
+    all_docs.sort(key=lambda d: _sort_key(d.report))
+    previous = state["documents"] if state else None
+    result.first = previous is None
+    new_docs = [d for d in all_docs if previous is not None and d.report.id not in previous]
+    result.new = [d.report.id for d in new_docs]
+    env = _env()
+    stamp = now.strftime("%Y-%m-%d %H:%M UTC")
+    common = {"stamp": stamp, "documents": len(reports), "source": auths.source}
+
+    with _pool(jobs) as pool:
+        # the export tables (the longest single task) run beside the diffs and the pages
+        exported = (
+            pool.submit(_export_tables, docs_reports(all_docs), out / "downloads")
+            if pool is not None
+            else None
+        )
+        diffs, hits = _diffs(pairs, out / CACHE_DIR, pool)
+        result.diffs, result.diffs_cached = len(diffs), hits
+        template = env.get_template("authority.html.j2")
+        for a in auths:
+            html = template.render(
+                root="../",
+                a=a,
+                row=rows[a.slug],
+                docs=docs_by[a.slug],
+                charts=_charts(docs_by[a.slug]),
+                diff=diffs.get(a.slug),
+                pages=pages,
+                auths=auths,
+                **common,
+            )
+            _write(out / "la" / pages[a.slug], html)
+        result.downloads = _downloads(out, table_rows, all_docs, exported)
+
     counts = Counter(r.cells["overall"].grade for r in current_rows)
     hexes, map_w, map_h = _hexes(auths, rows)
     regions = sorted({r.a.region for r in rows.values() if r.a.region})
-    downloads = _downloads(out, table_rows, all_docs, library)
-    result.downloads = downloads
-
     index = env.get_template("index.html.j2").render(
         root="",
         rows=table_rows,
@@ -544,24 +596,10 @@ def publish(
         first=result.first,
         last_stamp=state.get("published_at") if state else None,
         pages=pages,
-        downloads=downloads,
+        downloads=result.downloads,
         **common,
     )
     _write(out / "index.html", index)
-    template = env.get_template("authority.html.j2")
-    for a in auths:
-        html = template.render(
-            root="../",
-            a=a,
-            row=rows[a.slug],
-            docs=docs_by[a.slug],
-            charts=_charts(docs_by[a.slug]),
-            diff=diffs.get(a.slug),
-            pages=pages,
-            auths=auths,
-            **common,
-        )
-        _write(out / "la" / pages[a.slug], html)
     keep = set(pages.values())
     for stale in (out / "la").glob("*.html"):
         if stale.name not in keep:
