@@ -289,7 +289,7 @@ def test_index_lists_every_authority_with_its_latest_grade_words(site):
     assert rows["Salford"][7:] == ["2023-11-10", "Focused visit", "2025-10-15"]
     # Trafford 2022: one combined judgement for children in care and care leavers
     assert rows["Trafford"][2:7] == ["Requires improvement"] * 5
-    assert rows["Cumberland"][2:] == ["—"] * 6 + ["No documents in the library", "—"]
+    assert rows["Cumberland"][2:] == ["—"] * 6 + ["No documents", "—"]
     assert rows["Cumbria (former authority to 2023-03-31)"][1] == "North West"
 
 
