@@ -486,3 +486,33 @@ def test_cli_publish_into_a_file_is_one_error_line_and_exit_2(tmp_path):
     result = CliRunner().invoke(app, ["publish", str(blocker), "--library", str(lib_path)])
     assert result.exit_code == 2
     assert result.stderr == f"Error: {blocker}: not a folder (a file is in the way)\n"
+
+
+def _luminance(colour: str) -> float:
+    rgb = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def test_every_grade_fill_and_its_text_have_a_contrast_of_at_least_4_5():
+    from importlib import resources
+
+    css = resources.files("ilacs_cli").joinpath("templates", "site.css").read_text()
+    colours = dict(re.findall(r"--([a-z]+): (#[0-9a-f]{6})", css))
+    for style in GRADE_STYLES.values():
+        rule = re.search(rf"\.{style.css} {{ background: var\(--(\w+)\); color: (#\w+); }}", css)
+        assert rule, style.css
+        fill, text = colours[rule.group(1)], rule.group(2)
+        text = "#ffffff" if text == "#fff" else "#000000" if text == "#000" else text
+        lighter, darker = sorted([_luminance(fill), _luminance(text)], reverse=True)
+        assert (lighter + 0.05) / (darker + 0.05) >= 4.5, (style.css, fill, text)
+
+
+def test_an_empty_library_publishes_every_authority_with_no_grades(tmp_path):
+    with Library(tmp_path / "empty.sqlite3") as lib:
+        result = publish(lib, tmp_path / "site", now=NOW)
+    assert (result.documents, result.diffs, result.first) == (0, 0, True)
+    rows = table_rows((tmp_path / "site" / "index.html").read_text())
+    assert len(rows) == 153
+    assert all(cells[2:8] == ["—"] * 6 for cells in rows.values())
+    assert (tmp_path / "site" / "downloads" / "reports.jsonl").read_text() == ""
