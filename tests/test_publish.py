@@ -516,3 +516,22 @@ def test_an_empty_library_publishes_every_authority_with_no_grades(tmp_path):
     assert len(rows) == 153
     assert all(cells[2:8] == ["—"] * 6 for cells in rows.values())
     assert (tmp_path / "site" / "downloads" / "reports.jsonl").read_text() == ""
+
+
+def test_without_the_register_the_site_shows_the_librarys_authorities(tmp_path, monkeypatch):
+    import sys
+
+    lib_path = make_library(
+        tmp_path / "l.sqlite3", [golden("salford-2023"), golden("trafford-2022")]
+    )
+    with Library(lib_path) as lib:
+        monkeypatch.setitem(sys.modules, "ilacs_cli.register", None)  # import fails
+        result = publish(lib, tmp_path / "site", now=NOW)
+    assert not result.register and result.authorities == 2
+    html = (tmp_path / "site" / "index.html").read_text()
+    assert sorted(table_rows(html)) == ["Salford", "Trafford"]
+    # the map still places them, by the codes their reports carry; other hexes are not links
+    links = re.findall(r'<a href="([^"]+)" class="hex ([^"]+)"', html)
+    assert sorted(links) == [("la/salford.html", "g-good"), ("la/trafford.html", "g-ri")]
+    assert html.count('class="hex g-none nolink"') == 151
+    assert "the authority register is not installed" in html
