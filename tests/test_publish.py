@@ -406,14 +406,21 @@ def test_new_since_the_last_publish_and_the_diff_cache(tmp_path):
     assert not second.first
     visit = lib_id(lib_path, "salford", "focused_visit")
     assert second.new == [visit]
+    # a new document: the export tables are written again
+    assert visit in (out / "downloads" / "documents.csv").read_text()
     assert second.diffs == 1 and second.diffs_cached == 0  # salford's last two changed
     html = (out / "index.html").read_text()
     new = html[html.index('<section id="new"') : html.index("</section>", html.index('id="new"'))]
     assert "1 document added since 2026-12-01T09:00:00+00:00" in new
     assert f'<a href="la/salford.html#doc-{visit}">Salford</a>' in new
+    workbook = out / "downloads" / "ilacs-export.xlsx"
+    written = workbook.stat().st_mtime_ns
     with Library(lib_path) as lib:
         third = publish(lib, out, now=NOW + dt.timedelta(days=2))
     assert third.new == [] and third.diffs_cached == 1
+    # the same documents: the export tables are not written again, and still offered
+    assert workbook.stat().st_mtime_ns == written
+    assert third.downloads == second.downloads
     assert "No document added since" in (out / "index.html").read_text()
     state = json.loads((out / STATE_FILE).read_text())
     with Library(lib_path) as lib:

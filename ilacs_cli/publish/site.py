@@ -120,6 +120,22 @@ def _diff_version() -> str:
     return f"{__version__}-{compare.DIFF_SCHEMA_VERSION}-{hashlib.sha256(source).hexdigest()[:16]}"
 
 
+def _export_key(docs: list[Doc]) -> str | None:
+    """Changes whenever a document or the export code changes: a re-publish of the same
+    library does not write the export tables again. None without ``ilacs_cli.export``."""
+    h = hashlib.sha256()
+    try:
+        import importlib
+
+        export = importlib.import_module("ilacs_cli.export")
+    except ImportError:
+        return None
+    h.update(Path(str(export.__file__)).read_bytes())
+    for d in docs:
+        h.update(d.report.model_dump_json().encode())
+    return h.hexdigest()[:32]
+
+
 def _diff_key(old: Report, new: Report) -> str:
     parts = [
         old.source.sha256,
@@ -386,7 +402,10 @@ def _csv(rows: list[list[Any]]) -> str:
 
 
 def _downloads(
-    out: Path, rows: list[Row], docs: list[Doc], exported: Future[list[str] | None] | None
+    out: Path,
+    rows: list[Row],
+    docs: list[Doc],
+    exported: Future[list[str] | None] | list[str] | None,
 ) -> list[str]:
     """The JSON of every document, and ``ilacs export``'s tables (CSV each, and one xlsx
     workbook); without :mod:`ilacs_cli.export`, a CSV of the index table and one of the
@@ -406,9 +425,12 @@ def _downloads(
             stale.unlink(missing_ok=True)
     _write(folder / "reports.jsonl", "\n".join(jsonl) + ("\n" if jsonl else ""))
     written.append("downloads/reports.jsonl")
-    tables = (
-        exported.result() if exported is not None else _export_tables(docs_reports(docs), folder)
-    )
+    if isinstance(exported, Future):
+        tables = exported.result()
+    elif exported is not None:
+        tables = exported  # unchanged since the last publish: the files are there
+    else:
+        tables = _export_tables(docs_reports(docs), folder)
     if tables is not None:
         return written + tables
     _write(folder / "authorities.csv", _csv(_index_table(rows)))
@@ -555,13 +577,16 @@ def publish(
     stamp = now.strftime("%Y-%m-%d %H:%M UTC")
     common = {"stamp": stamp, "documents": len(reports), "source": auths.source}
 
+    export_key = _export_key(all_docs)
+    exported: Future[list[str] | None] | list[str] | None = None
+    if export_key and state and state.get("export_key") == export_key:
+        files = state.get("export_files")
+        if isinstance(files, list) and all((out / str(f)).is_file() for f in files):
+            exported = [str(f) for f in files]
     with _pool(jobs) as pool:
         # the export tables (the longest single task) run beside the diffs and the pages
-        exported = (
-            pool.submit(_export_tables, docs_reports(all_docs), out / "downloads")
-            if pool is not None
-            else None
-        )
+        if exported is None and pool is not None:
+            exported = pool.submit(_export_tables, docs_reports(all_docs), out / "downloads")
         diffs, hits = _diffs(pairs, out / CACHE_DIR, pool)
         result.diffs, result.diffs_cached = len(diffs), hits
         template = env.get_template("authority.html.j2")
@@ -615,6 +640,8 @@ def publish(
         "ilacs_publish_state": 1,
         "published_at": now.isoformat(timespec="seconds"),
         "documents": {r.id: r.source.sha256 for r in reports},
+        "export_key": export_key,
+        "export_files": [d for d in result.downloads if d != "downloads/reports.jsonl"],
     }
     _write(out / STATE_FILE, json.dumps(state_out, indent=1, sort_keys=True) + "\n")
     return result
