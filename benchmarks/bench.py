@@ -11,7 +11,8 @@ targets are printed beside the ratios.
   5. ``ilacs --help`` start-up against a bare ``python -c pass``
   6. peak RSS of one worker over the whole corpus, first file to last
   7. ``--engine pdfium`` against the default engine, when the engine is present
-  8. ``ilacs publish site/`` on a library of the corpus (Report JSON from ``--reports``),
+  8. ``ilacs export`` (every table, xlsx) of the library from (4) against ``ilacs list``
+  9. ``ilacs publish site/`` on a library of the corpus (Report JSON from ``--reports``),
      cold (no diff cache) and warm (a re-publish), against ``ilacs list -f json`` on the
      same library; target: cold under 10 s
 
@@ -121,11 +122,21 @@ def bench_set(name: str, files: list[str], full: bool) -> None:
         env = {"ILACS_LIBRARY": str(Path(tmp) / "bench.sqlite3")}
         cold = timed(ilacs("extract", *files, "-f", "json", "--jobs", "2"), env)
         warm = timed(ilacs("extract", *files, "-f", "json", "--jobs", "2"), env)
+        listed = timed(ilacs("list", "-f", "json"), env, repeat=3)
+        book = str(Path(tmp) / "export.xlsx")
+        exported = timed(ilacs("export", "-f", "xlsx", "-o", book), env, repeat=3)
+        documents = timed(ilacs("export", "documents", "-f", "csv"), env, repeat=3)
     line(
         "(4) cold cache / warm cache (speed-up)",
         cold / warm,
         ">= 20",
         f"{cold:.1f} s vs {warm:.2f} s",
+    )
+    line(
+        "(8) export every table (xlsx) / ilacs list",
+        exported / listed,
+        "< 2 s",
+        f"{exported:.2f} s vs {listed:.2f} s; export documents -f csv {documents:.2f} s",
     )
     if _has_pdfium_engine():
         fast = timed(
@@ -176,10 +187,10 @@ with Library(sys.argv[1]) as lib:
 
 
 def bench_publish(reports: Path) -> None:
-    """(8) ``ilacs publish`` on a library made from saved Report JSON."""
+    """(9) ``ilacs publish`` on a library made from saved Report JSON."""
     files = sorted(reports.glob("*.json"))
     if not files:
-        print(f"\n(8) ilacs publish skipped: no Report JSON in {reports}")
+        print(f"\n(9) ilacs publish skipped: no Report JSON in {reports}")
         return
     with tempfile.TemporaryDirectory() as tmp:
         lib = str(Path(tmp) / "corpus.sqlite3")
@@ -198,13 +209,13 @@ def bench_publish(reports: Path) -> None:
         warm = timed(ilacs("publish", site), env)
         pages = len(list((Path(site) / "la").glob("*.html"))) + 1
         line(
-            "(8) ilacs publish site/, cold (seconds)",
+            "(9) ilacs publish site/, cold (seconds)",
             cold,
             "< 10 s",
             f"{pages} pages; {cold / listed:.0f}x ilacs list -f json ({listed:.2f} s)",
         )
         line(
-            "(8) ilacs publish cold / warm (re-publish)",
+            "(9) ilacs publish cold / warm (re-publish)",
             cold / warm,
             "",
             f"warm {warm:.1f} s (diffs cached in the site folder)",

@@ -321,12 +321,24 @@ def extract(
             sys.stdout.write(report.model_dump_json() + "\n")
             sys.stdout.flush()
     if lib is not None:
+        if not stream:  # a later document of the same authority, date and kind renames one
+            reports = [_current_id(lib, r) for r in reports]
         lib.close()
     if not stream:
         _emit(reports, fmt, output, findings, several=len(paths) > 1)
     _batch_exit(codes, len(paths), len(reports))
     if not saved_ok:
         raise typer.Exit(ExitCode.LIBRARY)
+
+
+def _current_id(lib: Library, report: Report) -> Report:
+    try:
+        entry = lib.find_sha(report.source.sha256)
+    except IlacsError:
+        return report
+    if entry is None or entry.id == report.id:
+        return report
+    return report.model_copy(update={"id": entry.id})
 
 
 def _save(lib: Library, report: Report, quiet: bool) -> str | None:
@@ -337,7 +349,9 @@ def _save(lib: Library, report: Report, quiet: bool) -> str | None:
     except IlacsError as exc:
         _error(exc.path, f"not saved in the library: {exc.reason}")
         return None
-    if saved.id != report.id and not quiet:
+    from .library import canonical_id
+
+    if saved.id != canonical_id(report) and not quiet:
         sys.stderr.write(_line("Note", report.source.path, f"in the library as {saved.id}"))
     return saved.id
 

@@ -126,15 +126,19 @@ def test_cli_warm_cache_does_not_parse_and_force_does(monkeypatch):
 
 
 def test_a_saved_report_shows_its_library_id_on_every_run():
-    """Two documents with one id: the second is saved as '<id>-<kind>', and extract says so
-    both when it parses it and when a re-run takes it from the library."""
+    """Two documents with the same authority, date and kind (a letter as PDF and as text):
+    both carry their sha256 digits, and extract says so both when it parses them and when
+    a re-run takes them from the library."""
+    import hashlib
+    from pathlib import Path
+
     pdf, text = "samples/salford-2025.pdf", SEED
     first = runner.invoke(app, ["extract", pdf, text, "-f", "json"])
     assert first.exit_code == 0, first.stderr
+    digits = [hashlib.sha256(Path(f).read_bytes()).hexdigest()[:8] for f in (pdf, text)]
     assert [r["id"] for r in json.loads(first.stdout)] == [
-        "salford-2025",
-        "salford-2025-focused-visit",
+        f"salford-2025-10-15-focused-visit-{d}" for d in digits
     ]
-    assert f"Note: {text}: in the library as salford-2025-focused-visit" in first.stderr
+    assert f"Note: {text}: in the library as salford-2025-10-15-focused-visit-" in first.stderr
     again = runner.invoke(app, ["extract", pdf, text, "-f", "json"])
     assert json.loads(again.stdout) == json.loads(first.stdout)

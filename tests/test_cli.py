@@ -11,7 +11,13 @@ from typer.testing import CliRunner
 
 from ilacs_cli import __version__, extract
 from ilacs_cli.cli import app
+from ilacs_cli.library import canonical_id
 from ilacs_cli.models import Report
+
+
+def as_saved(report: Report) -> dict:
+    """The report as the library holds it: under its library id."""
+    return report.model_copy(update={"id": canonical_id(report)}).model_dump(mode="json")
 
 runner = CliRunner()
 
@@ -39,7 +45,11 @@ def test_version():
 def test_extract_json_is_the_library_dump():
     result = invoke("extract", SALFORD, "--format", "json")
     assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout) == extract(SALFORD).model_dump(mode="json")
+    # saved, it carries its library id (the document's own is "salford-2023")
+    assert json.loads(result.stdout) == as_saved(extract(SALFORD))
+    assert extract(SALFORD).id == "salford-2023"
+    no_save = invoke("extract", SALFORD, "--format", "json", "--no-save")
+    assert json.loads(no_save.stdout) == extract(SALFORD).model_dump(mode="json")
     assert result.stderr == ""
 
 
@@ -267,12 +277,12 @@ def test_list_empty_library():
 def test_show_json_is_the_extracted_report(library, reports):
     result = invoke("show", "salford-2023", "-f", "json")
     assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout) == reports("salford-2023.pdf").model_dump(mode="json")
+    assert json.loads(result.stdout) == as_saved(reports("salford-2023.pdf"))
 
 
 def test_show_table_is_extracts_table(library):
     shown = invoke("show", "salford-2025", "--no-findings")
-    extracted = invoke("extract", PDFS[1], "--no-findings", "--no-save")
+    extracted = invoke("extract", PDFS[1], "--no-findings")  # the library's, with its id
     assert shown.exit_code == 0
     assert shown.stdout == extracted.stdout
     assert "Mandy Nightingale (lead)" in shown.stdout
@@ -348,7 +358,7 @@ def test_extract_saves_unless_no_save(tmp_path):
 def test_extract_keeps_its_output_when_the_library_fails():
     result = invoke("extract", SEED, "-f", "json", "--library", READ_ONLY)
     assert result.exit_code == 6
-    assert json.loads(result.stdout)["id"] == "salford-2023-11-10-ilacs"
+    assert json.loads(result.stdout)["id"] == "salford-2023"  # not saved: its own id
     assert result.stderr == (
         f"Error: {READ_ONLY}: not saved in the library: cannot open or create the library "
         "file here (is its folder writable?)\n"
@@ -406,7 +416,9 @@ def test_diff_by_id_is_the_library_diff(library, reports):
     result = invoke("diff", "salford-2023", "salford-2025", "-f", "json")
     assert result.exit_code == 0, result.stderr
     got = json.loads(result.stdout)
-    want = diff(reports("salford-2023.pdf"), reports("salford-2025.pdf")).model_dump(mode="json")
+    old, new = (reports(n) for n in ("salford-2023.pdf", "salford-2025.pdf"))
+    old, new = (r.model_copy(update={"id": canonical_id(r)}) for r in (old, new))
+    want = diff(old, new).model_dump(mode="json")
     assert got == want
     assert got["diff_schema_version"] == "1"
     assert {j["change"] for j in got["judgements"]} == {"not_graded"}

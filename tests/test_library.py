@@ -281,7 +281,7 @@ def test_resolve(lib, ilacs, tmp_path):
     saved.write_text(ilacs.model_dump_json(), encoding="utf-8")
     assert resolve(saved, lib) == ilacs
     assert resolve("salford-2023", lib) == as_stored(ilacs, SALFORD)
-    assert resolve(str(SEEDS / VISIT_TXT), lib).id == VISIT
+    assert resolve(str(SEEDS / VISIT_TXT), lib).id == "salford-2025"
 
 
 def test_resolve_uses_the_default_library(ilacs):
