@@ -19,6 +19,7 @@ def as_saved(report: Report) -> dict:
     """The report as the library holds it: under its library id."""
     return report.model_copy(update={"id": canonical_id(report)}).model_dump(mode="json")
 
+
 runner = CliRunner()
 
 SALFORD = "samples/salford-2023.pdf"
