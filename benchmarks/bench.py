@@ -18,8 +18,11 @@ targets are printed beside the ratios.
      checking, recording), both with ``--engine pdfium`` so that the overhead shows
   10. a re-run of that fetch with nothing new (only listing pages) against the first run
   11. ``ilacs export`` (every table, xlsx) of the library from (4) against ``ilacs list``
+  12. ``ilacs publish site/`` on a library of the corpus, cold (no diff cache) and warm (a
+      re-publish), against ``ilacs list -f json`` on the same library; target: cold under 10 s
 
 Usage: python benchmarks/bench.py [--corpus DIR] [--samples-only] [--search-only] [--fetch-only]
+       [--publish-only]
        [--reports DIR]   (saved Report JSON for (8); default: extract the corpus)
 """
 
@@ -324,6 +327,66 @@ def fetch_benches(corpus: Path, samples_only: bool) -> None:
         bench_fetch("the corpus", [(str(corpus / r[0]), r[1], r[2], r[3]) for r in rows])
 
 
+SAVE_REPORTS = """
+import sys
+from pathlib import Path
+from ilacs_cli.library import Library
+from ilacs_cli.models import Report
+
+with Library(sys.argv[1]) as lib:
+    for f in sorted(Path(sys.argv[2]).glob("*.json")):
+        lib.save(Report.model_validate_json(f.read_bytes()))
+    print(len(lib))
+"""
+
+
+def bench_publish(reports: Path | None, files: list[str]) -> None:
+    """(12) ``ilacs publish`` on a library of the corpus: made from saved Report JSON
+    (``--reports``) or by ``ilacs add`` of the corpus files."""
+    with tempfile.TemporaryDirectory() as tmp:
+        lib = str(Path(tmp) / "corpus.sqlite3")
+        if reports is not None:
+            out = subprocess.run(
+                [PY, "-c", SAVE_REPORTS, lib, str(reports)],
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+                check=True,
+            )
+            held = out.stdout.strip()
+        elif files:
+            subprocess.run(
+                ilacs("add", *files, "--jobs", "2", "-q", "--engine", "pdfium", "--library", lib),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                cwd=ROOT,
+                check=False,
+            )
+            held = str(len(files))
+        else:
+            print("\n(12) ilacs publish skipped: no corpus and no --reports")
+            return
+        print(f"\n== ilacs publish: a library of {held} reports ==")
+        env = {"ILACS_LIBRARY": lib}
+        listed = timed(ilacs("list", "-f", "json"), env, repeat=3)
+        site = str(Path(tmp) / "site")
+        cold = timed(ilacs("publish", site), env)
+        warm = timed(ilacs("publish", site), env)
+        pages = len(list((Path(site) / "la").glob("*.html"))) + 1
+        line(
+            "(12) ilacs publish site/, cold (seconds)",
+            cold,
+            "< 10 s",
+            f"{pages} pages; {cold / listed:.0f}x ilacs list -f json ({listed:.2f} s)",
+        )
+        line(
+            "(12) ilacs publish cold / warm (re-publish)",
+            cold / warm,
+            "",
+            f"warm {warm:.1f} s (diffs cached in the site folder)",
+        )
+
+
 def _has_pdfium_engine() -> bool:
     out = subprocess.run(ilacs("extract", "--help"), capture_output=True, text=True, cwd=ROOT)
     return "--engine" in out.stdout
@@ -337,12 +400,16 @@ def main() -> int:
     parser.add_argument("--samples-only", action="store_true")
     parser.add_argument("--search-only", action="store_true", help="only (8)")
     parser.add_argument("--fetch-only", action="store_true", help="only (9) and (10)")
+    parser.add_argument("--publish-only", action="store_true", help="only (12)")
     parser.add_argument("--reports", help="a folder of saved Report JSON to fill (8)'s library")
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores")
     corpus = Path(args.corpus)
     if args.fetch_only:
         fetch_benches(corpus, args.samples_only)
+        return 0
+    if args.publish_only:
+        bench_publish(Path(args.reports) if args.reports else None, _corpus_files(corpus))
         return 0
     if args.search_only:
         if args.reports:
@@ -368,6 +435,8 @@ def main() -> int:
         else:
             bench_search(files, False)
     fetch_benches(corpus, args.samples_only)
+    if not args.samples_only:
+        bench_publish(Path(args.reports) if args.reports else None, files)
     return 0
 
 

@@ -640,6 +640,10 @@ from .cli_export import register as _register_export  # noqa: E402
 
 _register_export(app)
 
+from .cli_publish import register as _register_publish  # noqa: E402
+
+_register_publish(app)
+
 
 def main() -> None:
     """The ``ilacs`` command. An exception that is not a domain error is a bug: one line on
