@@ -273,7 +273,18 @@ def _glyph(c: dict[str, Any]) -> dict[str, Any]:
 def words_from_chars(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A page's words, as ``pdfplumber.utils.extract_words(chars, extra_attrs=["size"],
     return_chars=True)`` gives them; a faster equivalent when every char is upright."""
-    chars = [_glyph(c) for c in chars]
+    # whether ``_glyph`` changes a char depends on its text and font only: decided once
+    # for each pair, not once a char
+    changes: dict[tuple[str, str], bool] = {}
+    glyphs: list[dict[str, Any]] = []
+    append = glyphs.append
+    for c in chars:
+        key = (c["text"], c.get("fontname", ""))
+        change = changes.get(key)
+        if change is None:
+            change = changes[key] = _glyph(c) is not c
+        append({**c, "text": BULLET} if change else c)
+    chars = glyphs
     if all(c["upright"] for c in chars):
         return _upright_words(chars)
     from pdfplumber.utils import extract_words
@@ -374,7 +385,11 @@ def dedupe_chars(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Drop characters drawn twice at (almost) the same place: fake-bold overprinting
     that would otherwise read "PPaauull". Linear, unlike pdfplumber's ``dedupe_chars``:
     characters are bucketed by text and line, then by whole point of x."""
-    seen: dict[tuple[str, int], dict[int, list[float]]] = {}
+    # (text, line) -> whole point of x -> the x0 kept there. Two x0 in the same whole
+    # point are less than 1pt apart, so a bucket never holds more than one kept char,
+    # and a char is a duplicate when its own bucket is taken, or a neighbour's char is
+    # within 1pt (the one below can only be nearer from below, the one above from above)
+    seen: dict[tuple[str, int], dict[int, float]] = {}
     out: list[dict[str, Any]] = []
     append = out.append
     for c in chars:
@@ -383,23 +398,17 @@ def dedupe_chars(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
         key = (c["text"], round(c["top"]))
         buckets = seen.get(key)
         if buckets is None:
-            seen[key] = {bucket: [x0]}
+            seen[key] = {bucket: x0}
             append(c)
             continue
-        duplicate = False
-        for b in (bucket - 1, bucket, bucket + 1):
-            for x in buckets.get(b, ()):
-                if -1.0 < x0 - x < 1.0:
-                    duplicate = True
-                    break
-            if duplicate:
-                break
-        if duplicate:
+        if bucket in buckets:
             continue
-        xs = buckets.get(bucket)
-        if xs is None:
-            buckets[bucket] = [x0]
-        else:
-            xs.append(x0)
+        x = buckets.get(bucket - 1)
+        if x is not None and x0 - x < 1.0:
+            continue
+        x = buckets.get(bucket + 1)
+        if x is not None and x0 - x > -1.0:
+            continue
+        buckets[bucket] = x0
         append(c)
     return out
