@@ -1,7 +1,8 @@
 """Where ``--engine pdfium`` spends its time, stage by stage, against pypdfium2's bare text
 extraction of the same pages, measured in one process, one file after the other.
 
-Stages (CPU time, ``time.process_time``, or with ``--wall`` ``time.perf_counter``, around each, by wrapping the functions the pipeline calls):
+Stages (CPU time, ``time.process_time``, or with ``--wall`` ``time.perf_counter``; by
+wrapping the functions the pipeline calls):
 
   bare       pypdfium2: open, ``get_textpage().get_text_range()`` per page, close
   chars      PDFium character records (open, stream checks, ``_page_chars``)
@@ -84,7 +85,7 @@ def bare_plumber(path: str) -> None:
 
     with pdfplumber.open(path) as pdf:
         for page in pdf.pages:
-            page.chars
+            _ = page.chars
             page.close()
 
 
