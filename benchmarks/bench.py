@@ -13,9 +13,16 @@ targets are printed beside the ratios.
   7. ``--engine pdfium`` against the default engine, when the engine is present
   8. ``search()`` on a library holding the whole corpus (target: under 50 ms a query),
      against a plain ``LIKE`` scan of the same passages
+  9. ``--engine pdfium`` end to end against pypdfium2's bare text extraction
+     (``get_text_range`` on every page) of the same files
+ 10. volume: the files added to a fresh library with ``--jobs 2``, each engine, as pages
+     per second and the wait for the whole archive (~12,000 pages) at that rate
 
 Usage: python benchmarks/bench.py [--corpus DIR] [--samples-only] [--search-only]
        [--reports DIR]   (saved Report JSON for (8); default: extract the corpus)
+       [--engines-only [--every N]]   (only (2), (9) and (10), on every Nth corpus file)
+
+Where ``--engine pdfium``'s time goes, stage by stage: ``benchmarks/stages.py``.
 """
 
 from __future__ import annotations
@@ -43,6 +50,22 @@ for f in sys.argv[1:]:
             page.chars
             page.close()
 """
+
+BARE_PDFIUM = """
+import sys, pypdfium2
+for f in sys.argv[1:]:
+    pdf = pypdfium2.PdfDocument(f)
+    for i in range(len(pdf)):
+        page = pdf[i]
+        textpage = page.get_textpage()
+        textpage.get_text_range()
+        textpage.close()
+        page.close()
+    pdf.close()
+"""
+
+#: The whole archive ``ilacs fetch`` gets: ~870 documents, ~12,000 pages
+ARCHIVE_PAGES = 12_000
 
 RSS = """
 import json, resource, sys
@@ -111,7 +134,7 @@ def bench_set(name: str, files: list[str], full: bool) -> None:
     line(
         "(2)/(1) ilacs extract vs bare pdfplumber chars",
         one / base,
-        "<= 1.15",
+        "<= 1.10",
         f"{one:.1f} s vs {base:.1f} s ({1000 * base / pages:.0f} ms/page baseline)",
     )
     two = timed(ilacs("extract", *files, "-f", "json", "--no-save", "--jobs", "2"))
@@ -236,6 +259,44 @@ def bench_search(files: list[str], from_json: bool) -> None:
     )
 
 
+def bench_engines(name: str, files: list[str]) -> None:
+    """(2), (9) and (10) on ``files``: each engine against its own bare text extraction,
+    then the volume a user waits for."""
+    pages = pages_of(files)
+    print(f"\n== {name}: {len(files)} PDFs, {pages} pages ==")
+    extract = ["extract", *files, "-f", "json", "--no-save", "--jobs", "1", "--timeout", "0"]
+    base = timed([PY, "-c", BASELINE, *files])
+    plumber = timed(ilacs(*extract))
+    line(
+        "(2) default engine / bare pdfplumber chars",
+        plumber / base,
+        "<= 1.10",
+        f"{plumber:.1f} s vs {base:.1f} s ({1000 * base / pages:.1f} ms/page baseline)",
+    )
+    bare = timed([PY, "-c", BARE_PDFIUM, *files])
+    fast = timed(ilacs(*extract, "--engine", "pdfium"))
+    line(
+        "(9) --engine pdfium / bare pypdfium2 text",
+        fast / bare,
+        "<= 4",
+        f"{fast:.2f} s vs {bare:.2f} s ({1000 * fast / pages:.1f} vs "
+        f"{1000 * bare / pages:.1f} ms/page)",
+    )
+    for engine in ("pdfplumber", "pdfium"):
+        with tempfile.TemporaryDirectory() as tmp:
+            lib = str(Path(tmp) / "volume.sqlite3")
+            wall = timed(
+                ilacs("add", *files, "--jobs", "2", "-q", "--engine", engine, "--library", lib)
+            )
+        rate = pages / wall
+        wait = ARCHIVE_PAGES / rate
+        print(
+            f"{'(10) add --jobs 2, pages/s, ' + engine:<48} {rate:>8.1f}   target {'info':<10} "
+            f"{wall:.1f} s for {pages} pages; ~{ARCHIVE_PAGES:,} pages: "
+            f"{wait / 60:.0f} min ({wait / 3600:.1f} h)"
+        )
+
+
 def _has_pdfium_engine() -> bool:
     out = subprocess.run(ilacs("extract", "--help"), capture_output=True, text=True, cwd=ROOT)
     return "--engine" in out.stdout
@@ -249,9 +310,15 @@ def main() -> int:
     parser.add_argument("--samples-only", action="store_true")
     parser.add_argument("--search-only", action="store_true", help="only (8)")
     parser.add_argument("--reports", help="a folder of saved Report JSON to fill (8)'s library")
+    parser.add_argument("--engines-only", action="store_true", help="only (2), (9) and (10)")
+    parser.add_argument("--every", type=int, default=1, help="with --engines-only: every Nth file")
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores")
     corpus = Path(args.corpus)
+    if args.engines_only:
+        files = _corpus_files(corpus)[:: args.every] or [str(p) for p in SAMPLES]
+        bench_engines("engines" if args.every == 1 else f"every {args.every}th file", files)
+        return 0
     if args.search_only:
         if args.reports:
             bench_search(sorted(str(p) for p in Path(args.reports).glob("*.json")), True)
@@ -270,6 +337,7 @@ def main() -> int:
     files = _corpus_files(corpus)
     if not args.samples_only and files:
         bench_set("the corpus", files, full=True)
+        bench_engines("the corpus, engines and volume", files)
         print("\n== search ==")
         if args.reports:
             bench_search(sorted(str(p) for p in Path(args.reports).glob("*.json")), True)
