@@ -30,8 +30,11 @@ def _word_is_bold(word: dict[str, Any]) -> bool:
     chars = word.get("chars") or []
     if not chars:
         return False
-    bold = sum(1 for c in chars if _bold_font(c.get("fontname", "")))
+    bold = sum(map(_bold_font, map(_FONTNAME, chars)))  # in C: no Python call a char
     return bold * 2 > len(chars)
+
+
+_FONTNAME = operator.methodcaller("get", "fontname", "")
 
 
 def _make_line(words: list[dict[str, Any]], page_no: int) -> Line:
