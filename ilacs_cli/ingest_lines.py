@@ -30,15 +30,12 @@ def _word_is_bold(word: dict[str, Any]) -> bool:
     chars = word.get("chars") or []
     if not chars:
         return False
-    bold = sum(map(_bold_font, map(_FONTNAME, chars)))  # in C: no Python call a char
+    bold = sum(map(_bold_font, [c.get("fontname", "") for c in chars]))  # no call a char
     return bold * 2 > len(chars)
 
 
-_FONTNAME = operator.methodcaller("get", "fontname", "")
-
-
 def _make_line(words: list[dict[str, Any]], page_no: int) -> Line:
-    words.sort(key=lambda w: w["x0"])
+    words.sort(key=_X0)
     weights: dict[float, int] = {}  # characters set in each size
     for w in words:
         weights[w["size"]] = weights.get(w["size"], 0) + len(w["text"])
@@ -130,9 +127,12 @@ def _within(index: dict[int, list[float]], x: float, gap: float = 2.5) -> bool:
     )
 
 
+_BOTTOM_X0 = operator.itemgetter("bottom", "x0")
+
+
 def lines_from_words(words: Iterable[dict[str, Any]], page_no: int) -> list[Line]:
     """Group words into lines by their baseline, keeping raised superscripts with their line."""
-    ordered = sorted(words, key=lambda w: (w["bottom"], w["x0"]))
+    ordered = sorted(words, key=_BOTTOM_X0)
     groups: list[_Group] = []
     for w in ordered:
         if not w["text"].strip():
@@ -288,7 +288,7 @@ def words_from_chars(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
             change = changes[key] = _glyph(c) is not c
         append({**c, "text": BULLET} if change else c)
     chars = glyphs
-    if all(c["upright"] for c in chars):
+    if all(map(_UPRIGHT, chars)):
         return _upright_words(chars)
     from pdfplumber.utils import extract_words
 
@@ -349,8 +349,8 @@ _UPRIGHT_SIZE = operator.itemgetter("upright", "size")
 _LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
 
 
-def _X0(c: dict[str, Any]) -> float:
-    return c["x0"]  # type: ignore[no-any-return]
+_X0 = operator.itemgetter("x0")  # sort keys and tests in C, not a Python call an item
+_UPRIGHT = operator.itemgetter("upright")
 
 
 def _merge(chars: list[dict[str, Any]]) -> dict[str, Any]:

@@ -34,6 +34,7 @@ pdfplumber engine's own. Like pdfium itself, not thread-safe: use processes.
 from __future__ import annotations
 
 import ctypes
+import operator
 import re
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,8 @@ from .ingest_limits import (
 )
 from .ingest_lines import dedupe_chars, lines_from_words, words_from_chars
 from .ingest_model import Document, Page, sha256_of
+
+_UPRIGHT = operator.itemgetter("upright")
 
 ENGINE = "pdfium"
 
@@ -229,7 +232,7 @@ def _read_page(pdf: Any, index: int, path: str) -> Page:
                 )
             geometry = _Geometry(page)
             chars = _page_chars(page, textpage, geometry)
-            if page.get_rotation() % 360 or not all(c["upright"] for c in chars):
+            if page.get_rotation() % 360 or not all(map(_UPRIGHT, chars)):
                 # a turned page (/Rotate), rotated or mirrored text: PDFium's text page
                 # treats it differently from pdfminer; pdfplumber reads it
                 raise _Fallback
