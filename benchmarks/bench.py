@@ -20,10 +20,17 @@ targets are printed beside the ratios.
   11. ``ilacs export`` (every table, xlsx) of the library from (4) against ``ilacs list``
   12. ``ilacs publish site/`` on a library of the corpus, cold (no diff cache) and warm (a
       re-publish), against ``ilacs list -f json`` on the same library; target: cold under 10 s
+  13. ``--engine pdfium`` end to end against pypdfium2's bare text extraction
+     (``get_text_range`` on every page) of the same files
+ 14. volume: the files added to a fresh library with ``--jobs 2``, each engine, as pages
+     per second and the wait for the whole archive (~12,000 pages) at that rate
 
 Usage: python benchmarks/bench.py [--corpus DIR] [--samples-only] [--search-only] [--fetch-only]
        [--publish-only]
        [--reports DIR]   (saved Report JSON for (8); default: extract the corpus)
+       [--engines-only [--every N]]   (only (2), (13) and (14), on every Nth corpus file)
+
+Where ``--engine pdfium``'s time goes, stage by stage: ``benchmarks/stages.py``.
 """
 
 from __future__ import annotations
@@ -51,6 +58,22 @@ for f in sys.argv[1:]:
             page.chars
             page.close()
 """
+
+BARE_PDFIUM = """
+import sys, pypdfium2
+for f in sys.argv[1:]:
+    pdf = pypdfium2.PdfDocument(f)
+    for i in range(len(pdf)):
+        page = pdf[i]
+        textpage = page.get_textpage()
+        textpage.get_text_range()
+        textpage.close()
+        page.close()
+    pdf.close()
+"""
+
+#: The whole archive ``ilacs fetch`` gets: ~870 documents, ~12,000 pages
+ARCHIVE_PAGES = 12_000
 
 RSS = """
 import json, resource, sys
@@ -119,7 +142,7 @@ def bench_set(name: str, files: list[str], full: bool) -> None:
     line(
         "(2)/(1) ilacs extract vs bare pdfplumber chars",
         one / base,
-        "<= 1.15",
+        "<= 1.10",
         f"{one:.1f} s vs {base:.1f} s ({1000 * base / pages:.0f} ms/page baseline)",
     )
     two = timed(ilacs("extract", *files, "-f", "json", "--no-save", "--jobs", "2"))
@@ -384,6 +407,43 @@ def bench_publish(reports: Path | None, files: list[str]) -> None:
             cold / warm,
             "",
             f"warm {warm:.1f} s (diffs cached in the site folder)",
+
+
+def bench_engines(name: str, files: list[str]) -> None:
+    """(2), (13) and (14) on ``files``: each engine against its own bare text extraction,
+    then the volume a user waits for."""
+    pages = pages_of(files)
+    print(f"\n== {name}: {len(files)} PDFs, {pages} pages ==")
+    extract = ["extract", *files, "-f", "json", "--no-save", "--jobs", "1", "--timeout", "0"]
+    base = timed([PY, "-c", BASELINE, *files])
+    plumber = timed(ilacs(*extract))
+    line(
+        "(2) default engine / bare pdfplumber chars",
+        plumber / base,
+        "<= 1.10",
+        f"{plumber:.1f} s vs {base:.1f} s ({1000 * base / pages:.1f} ms/page baseline)",
+    )
+    bare = timed([PY, "-c", BARE_PDFIUM, *files])
+    fast = timed(ilacs(*extract, "--engine", "pdfium"))
+    line(
+        "(13) --engine pdfium / bare pypdfium2 text",
+        fast / bare,
+        "<= 4",
+        f"{fast:.2f} s vs {bare:.2f} s ({1000 * fast / pages:.1f} vs "
+        f"{1000 * bare / pages:.1f} ms/page)",
+    )
+    for engine in ("pdfplumber", "pdfium"):
+        with tempfile.TemporaryDirectory() as tmp:
+            lib = str(Path(tmp) / "volume.sqlite3")
+            wall = timed(
+                ilacs("add", *files, "--jobs", "2", "-q", "--engine", engine, "--library", lib)
+            )
+        rate = pages / wall
+        wait = ARCHIVE_PAGES / rate
+        print(
+            f"{'(14) add --jobs 2, pages/s, ' + engine:<48} {rate:>8.1f}   target {'info':<10} "
+            f"{wall:.1f} s for {pages} pages; ~{ARCHIVE_PAGES:,} pages: "
+            f"{wait / 60:.0f} min ({wait / 3600:.1f} h)"
         )
 
 
@@ -402,6 +462,8 @@ def main() -> int:
     parser.add_argument("--fetch-only", action="store_true", help="only (9) and (10)")
     parser.add_argument("--publish-only", action="store_true", help="only (12)")
     parser.add_argument("--reports", help="a folder of saved Report JSON to fill (8)'s library")
+    parser.add_argument("--engines-only", action="store_true", help="only (2), (13) and (14)")
+    parser.add_argument("--every", type=int, default=1, help="with --engines-only: every Nth file")
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores")
     corpus = Path(args.corpus)
@@ -410,6 +472,10 @@ def main() -> int:
         return 0
     if args.publish_only:
         bench_publish(Path(args.reports) if args.reports else None, _corpus_files(corpus))
+        return 0
+    if args.engines_only:
+        files = _corpus_files(corpus)[:: args.every] or [str(p) for p in SAMPLES]
+        bench_engines("engines" if args.every == 1 else f"every {args.every}th file", files)
         return 0
     if args.search_only:
         if args.reports:
@@ -429,6 +495,7 @@ def main() -> int:
     files = _corpus_files(corpus)
     if not args.samples_only and files:
         bench_set("the corpus", files, full=True)
+        bench_engines("the corpus, engines and volume", files)
         print("\n== search ==")
         if args.reports:
             bench_search(sorted(str(p) for p in Path(args.reports).glob("*.json")), True)

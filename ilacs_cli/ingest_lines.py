@@ -30,12 +30,12 @@ def _word_is_bold(word: dict[str, Any]) -> bool:
     chars = word.get("chars") or []
     if not chars:
         return False
-    bold = sum(1 for c in chars if _bold_font(c.get("fontname", "")))
+    bold = sum(map(_bold_font, [c.get("fontname", "") for c in chars]))  # no call a char
     return bold * 2 > len(chars)
 
 
 def _make_line(words: list[dict[str, Any]], page_no: int) -> Line:
-    words.sort(key=lambda w: w["x0"])
+    words.sort(key=_X0)
     weights: dict[float, int] = {}  # characters set in each size
     for w in words:
         weights[w["size"]] = weights.get(w["size"], 0) + len(w["text"])
@@ -127,9 +127,12 @@ def _within(index: dict[int, list[float]], x: float, gap: float = 2.5) -> bool:
     )
 
 
+_BOTTOM_X0 = operator.itemgetter("bottom", "x0")
+
+
 def lines_from_words(words: Iterable[dict[str, Any]], page_no: int) -> list[Line]:
     """Group words into lines by their baseline, keeping raised superscripts with their line."""
-    ordered = sorted(words, key=lambda w: (w["bottom"], w["x0"]))
+    ordered = sorted(words, key=_BOTTOM_X0)
     groups: list[_Group] = []
     for w in ordered:
         if not w["text"].strip():
@@ -273,8 +276,19 @@ def _glyph(c: dict[str, Any]) -> dict[str, Any]:
 def words_from_chars(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A page's words, as ``pdfplumber.utils.extract_words(chars, extra_attrs=["size"],
     return_chars=True)`` gives them; a faster equivalent when every char is upright."""
-    chars = [_glyph(c) for c in chars]
-    if all(c["upright"] for c in chars):
+    # whether ``_glyph`` changes a char depends on its text and font only: decided once
+    # for each pair, not once a char
+    changes: dict[tuple[str, str], bool] = {}
+    glyphs: list[dict[str, Any]] = []
+    append = glyphs.append
+    for c in chars:
+        key = (c["text"], c.get("fontname", ""))
+        change = changes.get(key)
+        if change is None:
+            change = changes[key] = _glyph(c) is not c
+        append({**c, "text": BULLET} if change else c)
+    chars = glyphs
+    if all(map(_UPRIGHT, chars)):
         return _upright_words(chars)
     from pdfplumber.utils import extract_words
 
@@ -335,8 +349,8 @@ _UPRIGHT_SIZE = operator.itemgetter("upright", "size")
 _LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
 
 
-def _X0(c: dict[str, Any]) -> float:
-    return c["x0"]  # type: ignore[no-any-return]
+_X0 = operator.itemgetter("x0")  # sort keys and tests in C, not a Python call an item
+_UPRIGHT = operator.itemgetter("upright")
 
 
 def _merge(chars: list[dict[str, Any]]) -> dict[str, Any]:
@@ -374,7 +388,11 @@ def dedupe_chars(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Drop characters drawn twice at (almost) the same place: fake-bold overprinting
     that would otherwise read "PPaauull". Linear, unlike pdfplumber's ``dedupe_chars``:
     characters are bucketed by text and line, then by whole point of x."""
-    seen: dict[tuple[str, int], dict[int, list[float]]] = {}
+    # (text, line) -> whole point of x -> the x0 kept there. Two x0 in the same whole
+    # point are less than 1pt apart, so a bucket never holds more than one kept char,
+    # and a char is a duplicate when its own bucket is taken, or a neighbour's char is
+    # within 1pt (the one below can only be nearer from below, the one above from above)
+    seen: dict[tuple[str, int], dict[int, float]] = {}
     out: list[dict[str, Any]] = []
     append = out.append
     for c in chars:
@@ -383,23 +401,17 @@ def dedupe_chars(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
         key = (c["text"], round(c["top"]))
         buckets = seen.get(key)
         if buckets is None:
-            seen[key] = {bucket: [x0]}
+            seen[key] = {bucket: x0}
             append(c)
             continue
-        duplicate = False
-        for b in (bucket - 1, bucket, bucket + 1):
-            for x in buckets.get(b, ()):
-                if -1.0 < x0 - x < 1.0:
-                    duplicate = True
-                    break
-            if duplicate:
-                break
-        if duplicate:
+        if bucket in buckets:
             continue
-        xs = buckets.get(bucket)
-        if xs is None:
-            buckets[bucket] = [x0]
-        else:
-            xs.append(x0)
+        x = buckets.get(bucket - 1)
+        if x is not None and x0 - x < 1.0:
+            continue
+        x = buckets.get(bucket + 1)
+        if x is not None and x0 - x > -1.0:
+            continue
+        buckets[bucket] = x0
         append(c)
     return out

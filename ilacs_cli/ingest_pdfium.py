@@ -34,6 +34,7 @@ pdfplumber engine's own. Like pdfium itself, not thread-safe: use processes.
 from __future__ import annotations
 
 import ctypes
+import operator
 import re
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,8 @@ from .ingest_limits import (
 )
 from .ingest_lines import dedupe_chars, lines_from_words, words_from_chars
 from .ingest_model import Document, Page, sha256_of
+
+_UPRIGHT = operator.itemgetter("upright")
 
 ENGINE = "pdfium"
 
@@ -231,7 +234,7 @@ def _read_page(pdf: Any, index: int, path: str) -> Page:
                 )
             geometry = _Geometry(page)
             chars = _page_chars(page, textpage, geometry)
-            if page.get_rotation() % 360 or not all(c["upright"] for c in chars):
+            if page.get_rotation() % 360 or not all(map(_UPRIGHT, chars)):
                 # a turned page (/Rotate), rotated or mirrored text: PDFium's text page
                 # treats it differently from pdfminer; pdfplumber reads it
                 raise _Fallback
@@ -300,22 +303,30 @@ class _Api:
             fn.argtypes = argtypes
             return fn
 
+        def unchecked(name: str, restype: Any) -> Any:
+            # no argtypes: ctypes converts nothing, which halves the cost of a call. The
+            # caller passes the text page as a c_void_p, the index as an int (a C int),
+            # pointers by byref: exactly the C types, so nothing else may be passed
+            fn = lib[name]
+            fn.restype = restype
+            fn.argtypes = None
+            return fn
+
         self.count_chars = proto("FPDFText_CountChars", c.c_int, c.c_void_p)
-        self.get_unicode = proto("FPDFText_GetUnicode", c.c_uint, c.c_void_p, c.c_int)
-        self.is_generated = proto("FPDFText_IsGenerated", c.c_int, c.c_void_p, c.c_int)
-        self.is_hyphen = proto("FPDFText_IsHyphen", c.c_int, c.c_void_p, c.c_int)
+        # called once a character, with (c_void_p text page, int index[, byref, byref])
+        self.get_unicode = unchecked("FPDFText_GetUnicode", c.c_uint)
+        self.is_generated = unchecked("FPDFText_IsGenerated", c.c_int)
+        self.is_hyphen = unchecked("FPDFText_IsHyphen", c.c_int)
+        self.get_object = unchecked("FPDFText_GetTextObject", c.c_void_p)
+        self.get_origin = unchecked("FPDFText_GetCharOrigin", c.c_int)
         self.get_text = proto("FPDFText_GetText", c.c_int, c.c_void_p, c.c_int, c.c_int, c.c_void_p)
-        self.get_object = proto("FPDFText_GetTextObject", c.c_void_p, c.c_void_p, c.c_int)
-        self.get_origin = proto(
-            "FPDFText_GetCharOrigin",
-            c.c_int,
-            c.c_void_p,
-            c.c_int,
-            c.POINTER(c.c_double),
-            c.POINTER(c.c_double),
-        )
+        # once a text object
+        self.get_matrix = unchecked("FPDFText_GetMatrix", c.c_int)
+        self.text_font = proto("FPDFTextObj_GetFont", c.c_void_p, c.c_void_p)
+        self.font_size = proto("FPDFTextObj_GetFontSize", c.c_int, c.c_void_p, c.POINTER(c.c_float))
         self.count_objects = proto("FPDFPage_CountObjects", c.c_int, c.c_void_p)
-        self.get_page_object = proto("FPDFPage_GetObject", c.c_void_p, c.c_void_p, c.c_int)
+        # once a page object, with (c_void_p page, int index)
+        self.get_page_object = unchecked("FPDFPage_GetObject", c.c_void_p)
         self.object_type = proto("FPDFPageObj_GetType", c.c_int, c.c_void_p)
         self.object_bounds = proto(
             "FPDFPageObj_GetBounds", c.c_int, c.c_void_p, *[c.POINTER(c.c_float)] * 4
@@ -394,21 +405,23 @@ class _Styles:
     def __contains__(self, obj: int) -> bool:
         return obj in self.by_object
 
-    def of(self, handle: Any, obj: int, matrix: Any) -> _Style:
+    def of(self, obj: int, matrix: Any) -> _Style:
+        """The style of text object ``obj`` (its address) drawn with ``matrix``."""
         import pypdfium2.raw as raw
 
         style = self.by_object.get(obj)
         if style is not None:
             return style
-        font = raw.FPDFTextObj_GetFont(handle)
-        address = ctypes.cast(font, ctypes.c_void_p).value or 0
+        api = _api()
+        address = api.text_font(obj) or 0
         size = ctypes.c_float()
-        raw.FPDFTextObj_GetFontSize(handle, size)
+        api.font_size(obj, ctypes.byref(size))
         key = (address, size.value, matrix.a, matrix.b, matrix.c, matrix.d)
         style = self.by_key.get(key)
         if style is None:
             known = self.fonts.get(address)
             if known is None:
+                font = ctypes.cast(address, raw.FPDF_FONT)
                 known = self.fonts[address] = _Font(font, address)
             style = self.by_key[key] = _Style(known, float(size.value), matrix, self.ctm)
         self.by_object[obj] = style
@@ -422,8 +435,9 @@ def _page_chars(page: Any, textpage: Any, geo: _Geometry) -> list[dict[str, Any]
 
     api = _api()
     tp = ctypes.cast(textpage.raw, ctypes.c_void_p).value
+    tpv = ctypes.c_void_p(tp)  # for the unchecked per-character calls
     get_unicode, get_object, get_origin = api.get_unicode, api.get_object, api.get_origin
-    is_generated, is_hyphen = api.is_generated, api.is_hyphen
+    is_generated, is_hyphen, get_matrix = api.is_generated, api.is_hyphen, api.get_matrix
     ox, oy = ctypes.c_double(), ctypes.c_double()
     pox, poy = ctypes.byref(ox), ctypes.byref(oy)
     ca, cb, cc, cd, ce, cf = geo.ctm
@@ -441,26 +455,26 @@ def _page_chars(page: Any, textpage: Any, geo: _Geometry) -> list[dict[str, Any]
     fresh: tuple[int, Any] | None = None  # the glyph (and advance) the last char measured
     count = api.count_chars(tp)
     codes = _page_text(api, tp, count)
-    for i in range(count):
-        code = codes[i] if codes is not None else get_unicode(tp, i)
+    if codes is None:
+        codes = [get_unicode(tpv, i) for i in range(count)]
+    for i, code in enumerate(codes):
         if code == 0xFFFE:  # in the page text, a hyphen PDFium marked (unicode 2)
-            code = get_unicode(tp, i)
-        obj = get_object(tp, i)
-        if not obj or (code == 32 and is_generated(tp, i)):
+            code = get_unicode(tpv, i)
+        obj = get_object(tpv, i)
+        if not obj or (code == 32 and is_generated(tpv, i)):
             gap_space = code == 32  # generated: a space, or a line break
             continue
-        if code == 2 and is_hyphen(tp, i):
+        if code == 2 and is_hyphen(tpv, i):
             code = 0x2D  # PDFium marks a hyphen that ends a line; it is "-" in the file
-        get_origin(tp, i, pox, poy)
+        get_origin(tpv, i, pox, poy)
         x = ox.value
         y = oy.value
         if obj != last_obj:
             style = styles.by_object.get(obj)
             if style is None:
                 matrix = raw.FS_MATRIX()
-                raw.FPDFText_GetMatrix(textpage, i, matrix)
-                handle = ctypes.cast(obj, raw.FPDF_PAGEOBJECT)
-                style = styles.of(handle, obj, matrix)
+                get_matrix(tpv, i, ctypes.byref(matrix))
+                style = styles.of(obj, matrix)
             glyphs, fast = style.glyphs, flat and style.simple
             a, low, high, fontname = style.a, style.low + cf, style.high + cf, style.fontname
             runs.append((len(chars), obj))
@@ -571,15 +585,17 @@ def _with_blank_objects(
     import pypdfium2.raw as raw
 
     api = _api()
-    handle_page = ctypes.cast(page.raw, ctypes.c_void_p).value
+    handle_page = ctypes.c_void_p(ctypes.cast(page.raw, ctypes.c_void_p).value)
     order: dict[int, int] = {}
     blanks: list[tuple[int, Any]] = []
     bounds = [ctypes.c_float() for _ in range(4)]
     refs = [ctypes.byref(b) for b in bounds]
     text_kind, form_kind = raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_FORM
+    styled = styles.by_object
+    get_page_object, object_type = api.get_page_object, api.object_type
     for k in range(api.count_objects(handle_page)):
-        address = api.get_page_object(handle_page, k)
-        kind = api.object_type(address)
+        address = get_page_object(handle_page, k)
+        kind = object_type(address)
         if kind == form_kind:
             for inner in _form_objects(ctypes.cast(address, raw.FPDF_PAGEOBJECT)):
                 order[inner] = k
@@ -587,7 +603,7 @@ def _with_blank_objects(
         if kind != text_kind:
             continue
         order[address] = k
-        if address in styles:
+        if address in styled:
             continue
         api.object_bounds(address, *refs)
         if bounds[2].value - bounds[0].value < 0.01:  # PDFium's test for an invisible object
@@ -635,7 +651,7 @@ def _blank_space(
     matrix = raw.FS_MATRIX()
     raw.FPDFPageObj_GetMatrix(handle, matrix)
     address = ctypes.cast(handle, ctypes.c_void_p).value or 0
-    style = styles.of(handle, address, matrix)
+    style = styles.of(address, matrix)
     key = (style.font_id, -32)
     advance = advances.get(key)
     if advance is None:
