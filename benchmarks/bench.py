@@ -407,6 +407,7 @@ def bench_publish(reports: Path | None, files: list[str]) -> None:
             cold / warm,
             "",
             f"warm {warm:.1f} s (diffs cached in the site folder)",
+        )
 
 
 def bench_engines(name: str, files: list[str]) -> None:
