@@ -470,7 +470,8 @@ def history(
 
         from .render import history_table
 
-        Console().print(history_table(reports, own))
+        console = Console()
+        console.print(history_table(reports, own, width=console.width))
     else:
         rows = history_rows(reports, own)[1]
         indent = 2 if fmt is Format.json else None

@@ -220,38 +220,101 @@ def entries_table(entries: Iterable[Entry], width: int = 120) -> RenderableType:
     return Group(table, legend(KIND_LEGEND), legend(GRADE_LEGEND))
 
 
-def history_table(reports: list[Report], authority: str | None = None) -> RenderableType:
+def history_table(
+    reports: list[Report], authority: str | None = None, width: int = 120
+) -> RenderableType:
     """An authority's trajectory: one row per document in date order, one column per
-    judgement area, each grade coloured. Ungraded documents (visits) say so; with
-    ``authority`` (its slug), a predecessor's documents are marked."""
+    judgement, grades in short words with a legend (a trajectory is read down a column).
+    Ungraded documents (visits) say so; with ``authority`` (its slug), a predecessor's
+    documents are marked.
+
+    Where a column per judgement area does not fit ``width``, the judgements go under the
+    headline columns (:data:`~ilacs_cli.vocabulary.COLUMNS`: an older framework's grade under
+    its successor's column), the date column goes (the document says it), and the judgements
+    with no headline column are counted in a note (``-f json`` has them all)."""
+    from rich.console import Group
     from rich.table import Table
-    from rich.text import Text
 
     from .library import history_rows, report_date
+    from .vocabulary import COLUMNS
 
     areas, rows = history_rows(reports, authority)
     own = [r for r, row in zip(reports, rows, strict=True) if not row["predecessor"]]
     name = (own or reports)[-1].local_authority.name if reports else ""
+    id_width = max((len(row["id"]) for row in rows), default=8)
+    # a column per area: its short title wraps at spaces, a grade is at most 10 letters
+    per_area = (
+        id_width
+        + 13
+        + 4
+        + sum(3 + max(10, *(len(w) for w in area_info(a).short.split())) for a in areas)
+    )
+    narrow = per_area > width
+    # narrow: a document is named by its short form (salford-2023) where no other row has
+    # it; `ilacs show` and `ilacs diff` take short forms
+    shorts = [_short_id(r) for r in reports]
+    names = [
+        short if narrow and short and shorts.count(short) == 1 else row["id"]
+        for short, row in zip(shorts, rows, strict=True)
+    ]
+    id_width = max((len(n) for n in names), default=8)
+    groups: list[tuple[str, tuple[Area, ...]]]
+    if narrow:
+        groups = [(c.tiny or c.short, c.areas) for c in COLUMNS if set(c.areas) & set(areas)]
+        shown = {a for _, group in groups for a in group}
+        hidden = [a for a in areas if a not in shown]
+    else:
+        groups = [(area_info(a).short, (a,)) for a in areas]
+        hidden = []
     table = Table(title=plain(f"History: {name}"), title_justify="left")
-    table.add_column("Document", no_wrap=True)
-    table.add_column("Date", no_wrap=True)
-    for area in areas:
-        table.add_column(area_info(area).short, overflow="fold")
-    for report, row in zip(reports, rows, strict=True):
+    # the document's id is what a user types next: never cut (its second line is as wide)
+    table.add_column("Document", no_wrap=True, min_width=max(id_width, 16))
+    if not narrow:
+        table.add_column("Date", no_wrap=True)
+    for title, _ in groups:
+        # headers wrap at spaces, never inside a word
+        table.add_column(title, min_width=max(5, *(len(w) for w in title.split())))
+    for report, row, shown_id in zip(reports, rows, names, strict=True):
         cells: list[RenderableType] = []
-        for i, area in enumerate(areas):
-            judgement = report.judgement(area)
+        for i, (_, group) in enumerate(groups):
+            judgement = next((j for a in group if (j := report.judgement(a)) is not None), None)
             if judgement is not None:
-                label = None if judgement.grade else judgement.grade_label  # "Not judged"
-                cells.append(grade_text(judgement.grade, label))
+                cells.append(_history_grade(judgement.grade, judgement.grade_label))
             elif not row["graded"] and i == 0:
-                cells.append(Text("not graded", style="dim"))
+                cells.append(plain("not graded", style="dim"))
             else:
-                cells.append(Text("—", style="dim"))
+                cells.append(plain("—", style="dim"))
         day = report_date(report)
-        document = plain(row["id"])
-        document.append("\n" + _kind(row["kind"]), style="dim")
+        document = plain(shown_id)
+        second = (
+            _kind(row["kind"])
+            if not narrow
+            else (f"{KIND_SHORT[report.kind]} {day.isoformat() if day else ''}".rstrip())
+        )
+        document.append("\n" + second, style="dim")
         if row["predecessor"]:
             document.append(plain(f"\npredecessor: {report.local_authority.name}", "italic"))
-        table.add_row(document, day.isoformat() if day else "—", *cells)
-    return table
+        date_cell = [day.isoformat() if day else "—"] if not narrow else []
+        table.add_row(document, *date_cell, *cells)
+    notes: list[RenderableType] = [legend(GRADE_LEGEND)]
+    if narrow:
+        notes.insert(0, legend(KIND_LEGEND))
+    if hidden:
+        titles = ", ".join(area_info(a).title.lower() for a in hidden)
+        notes.append(legend(f"Not shown at this width: {titles} (-f json has every grade)."))
+    return Group(table, *notes)
+
+
+def _short_id(report: Report) -> str | None:
+    from .library import report_date
+
+    day = report_date(report)
+    return f"{report.local_authority.slug}-{day.year}" if day else None
+
+
+def _history_grade(grade: Grade | None, label: str | None) -> RenderableType:
+    """A history cell: the grade in at most five letters, or the row's own words for a
+    judgement without a grade ("Not judged")."""
+    if grade is None:
+        return plain(label or "not graded", style="dim")
+    return short_grade(grade)

@@ -396,3 +396,67 @@ def comparability_rows() -> list[str]:
                 f"{_HOW_WORDS[link.how]} | {link.note} |"
             )
     return rows
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    short: str
+    areas: tuple[Area, ...]  # the judgements it shows, across frameworks, first found wins
+    #: at most 10 letters, for the narrowest views (``ilacs history`` at 80 columns)
+    tiny: str = ""
+
+
+#: The headline judgement columns: the index and map of `ilacs publish` and the narrow
+#: `ilacs history` view. Older frameworks' judgements are shown under the column of their
+#: successor (the first area a report grades wins).
+COLUMNS: tuple[Column, ...] = (
+    Column("overall", "Overall effectiveness", "Overall", (Area.OVERALL_EFFECTIVENESS,), "Overall"),
+    Column(
+        "leaders",
+        "Impact of leaders",
+        "Leaders",
+        (
+            Area.IMPACT_OF_LEADERS,
+            Area.LEADERSHIP_MANAGEMENT_GOVERNANCE,
+            Area.LEADERSHIP_AND_GOVERNANCE,
+            Area.LEADERSHIP_AND_MANAGEMENT,
+        ),
+        "Leaders",
+    ),
+    Column(
+        "help_and_protection",
+        "Help and protection",
+        "Help and protection",
+        (Area.HELP_AND_PROTECTION,),
+        "Help, prot",
+    ),
+    Column(
+        "children_in_care",
+        "Children in care",
+        "Children in care",
+        (Area.CHILDREN_IN_CARE, Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS, Area.CHILDREN_LOOKED_AFTER),
+        "In care",
+    ),
+    Column(
+        "care_leavers",
+        "Care leavers",
+        "Care leavers",
+        (Area.CARE_LEAVERS, Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS),
+        "Leavers",
+    ),
+)
+
+#: Judgements shown on an authority's page but with no index column (a test checks that
+#: every area is in a column or here).
+NOT_ON_INDEX: frozenset[Area] = frozenset(
+    {
+        Area.ADOPTION_PERFORMANCE,
+        Area.LSCB,
+        Area.CAPACITY_FOR_IMPROVEMENT,
+        Area.QUALITY_OF_PRACTICE,
+        Area.QUALITY_OF_PROVISION,
+        Area.OUTCOMES_FOR_LOOKED_AFTER_CHILDREN,
+    }
+)

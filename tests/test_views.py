@@ -85,3 +85,65 @@ def test_list_view_at_120_columns_says_grades_in_words():
 def test_every_kind_and_grade_has_a_short_label():
     assert set(KIND_SHORT) == set(Kind)
     assert set(GRADE_SHORT) == set(Grade)
+
+
+# -- every table view, through the command line, at 80 and 120 columns ----------------------
+
+SAMPLES_USED = ("samples/salford-2015.pdf", "samples/salford-2023.pdf", "samples/salford-2025.pdf")
+
+
+@pytest.fixture(scope="module")
+def salford_library(tmp_path_factory):
+    from conftest import ROOT
+    from typer.testing import CliRunner
+
+    from ilacs_cli.cli import app
+
+    path = tmp_path_factory.mktemp("views") / "library.sqlite3"
+    result = CliRunner().invoke(
+        app, ["add", *(str(ROOT / s) for s in SAMPLES_USED), "--library", str(path)]
+    )
+    assert result.exit_code == 0, result.stderr
+    return path
+
+
+VIEWS = [
+    ("list",),
+    ("history", "salford"),
+    ("show", "salford-2023"),
+    ("diff", "salford-2023", "salford-2025"),
+    ("diff", "salford-2015", "salford-2023"),
+    ("authorities", "--region", "North West"),
+    ("search", "pre-proceedings"),
+    ("themes",),
+]
+
+
+def _broken_words(lines: list[str]) -> list[str]:
+    """Lines whose cells are all one letter or a word cut in two ("Requir" / "es"): the
+    stacking a too-narrow column makes."""
+    bad = []
+    for line in lines:
+        cells = [c.strip() for c in re.split(r"[│┃|]", line) if c.strip()]
+        if cells and all(len(c) == 1 and c.isalpha() for c in cells):
+            bad.append(line)
+    return bad
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("view", VIEWS, ids=lambda v: " ".join(v))
+def test_every_table_view_fits_the_terminal(salford_library, monkeypatch, view, width):
+    from typer.testing import CliRunner
+
+    from ilacs_cli.cli import app
+
+    monkeypatch.setenv("COLUMNS", str(width))
+    result = CliRunner().invoke(app, [*view, "--library", str(salford_library)])
+    assert result.exit_code == 0, (view, result.stderr)
+    lines = result.stdout.splitlines()
+    assert lines, view
+    too_wide = [line for line in lines if len(line) > width]
+    assert too_wide == [], too_wide[:3]
+    assert _broken_words(lines) == []
+    for day in re.findall(r"\d{4}-\d\d-\d", result.stdout):
+        assert re.search(re.escape(day) + r"\d", result.stdout), f"date cut: {day}"

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..models import Area, Grade, Kind, Report
+from ..vocabulary import COLUMNS, NOT_ON_INDEX, Column
 
 __all__ = [
     "COLUMNS",
@@ -49,62 +50,6 @@ GRADE_STYLES: dict[Grade, GradeStyle] = {
 
 CHART_LEVELS = {4: "Outstanding", 3: "Good", 2: "Requires improvement", 1: "Inadequate"}
 
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    title: str
-    short: str
-    areas: tuple[Area, ...]  # the judgements it shows, across frameworks, first found wins
-
-
-#: The index's judgement columns (and the map's and charts' choices). Older frameworks'
-#: judgements are shown under the column of their successor.
-COLUMNS: tuple[Column, ...] = (
-    Column("overall", "Overall effectiveness", "Overall", (Area.OVERALL_EFFECTIVENESS,)),
-    Column(
-        "leaders",
-        "Impact of leaders",
-        "Leaders",
-        (
-            Area.IMPACT_OF_LEADERS,
-            Area.LEADERSHIP_MANAGEMENT_GOVERNANCE,
-            Area.LEADERSHIP_AND_GOVERNANCE,
-            Area.LEADERSHIP_AND_MANAGEMENT,
-        ),
-    ),
-    Column(
-        "help_and_protection",
-        "Help and protection",
-        "Help and protection",
-        (Area.HELP_AND_PROTECTION,),
-    ),
-    Column(
-        "children_in_care",
-        "Children in care",
-        "Children in care",
-        (Area.CHILDREN_IN_CARE, Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS, Area.CHILDREN_LOOKED_AFTER),
-    ),
-    Column(
-        "care_leavers",
-        "Care leavers",
-        "Care leavers",
-        (Area.CARE_LEAVERS, Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS),
-    ),
-)
-
-#: Judgements shown on an authority's page but with no index column (a test checks that
-#: every area is in a column or here).
-NOT_ON_INDEX: frozenset[Area] = frozenset(
-    {
-        Area.ADOPTION_PERFORMANCE,
-        Area.LSCB,
-        Area.CAPACITY_FOR_IMPROVEMENT,
-        Area.QUALITY_OF_PRACTICE,
-        Area.QUALITY_OF_PROVISION,
-        Area.OUTCOMES_FOR_LOOKED_AFTER_CHILDREN,
-    }
-)
 
 #: One entry per kind of document (a test walks the enum).
 KIND_WORDS: dict[Kind, str] = {
