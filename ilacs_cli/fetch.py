@@ -835,7 +835,14 @@ class _Run:
             self._record(plan, status, reason=reason, parser_version=PARSER_VERSION)
             self._result("failed", plan, reason=reason)
             return
-        report = outcome.report
+        # the site's facts travel with the report: its file URL, and the site's publication
+        # date where the document prints none
+        report = outcome.report.model_copy(
+            update={
+                "source": outcome.report.source.model_copy(update={"url": item.url}),
+                "published": outcome.report.published or item.published,
+            }
+        )
         try:
             if previous_id is not None:
                 saved = lib.replace(previous_id, report)

@@ -134,6 +134,9 @@ class Source(_Model):
     pages: int
     parser_version: str = ""
     engine: str = "pdfplumber"
+    url: str | None = Field(
+        default=None, description="Where `ilacs fetch` downloaded it from (Ofsted's file URL)."
+    )
 
 
 class Report(_Model):
@@ -164,7 +167,9 @@ class Report(_Model):
     )
     notes: list[str] = Field(default_factory=list, description="Footnotes.")
     published: dt.date | None = Field(
-        default=None, description="The 'Report published' date, where the document prints it."
+        default=None,
+        description="The 'Report published' date where the document prints it; for a "
+        "document `ilacs fetch` downloaded that prints none, the site's publication date.",
     )
     framework: Framework | None = Field(
         default=None, description="The framework and variant the document was inspected under."

@@ -262,6 +262,11 @@ def test_a_first_fetch_survives_the_faults_and_records_the_sites_facts(lib, site
     ]
     facts = lib.site_facts("salford-2023")
     assert facts is not None
+    # the site's facts travel with the report: its URL, and the site's publication date
+    # where the document prints none (the export's source_url and published columns)
+    stored = lib.get("salford-2023")
+    assert stored.source.url == facts.url
+    assert stored.published == facts.published == dt.date(2024, 1, 12)
     assert (facts.url, facts.urn, facts.authority, facts.link_text, facts.published) == (
         f"{site.url}/v1/file/50240002",
         "80548",

@@ -16,6 +16,7 @@ from ..ingest import Document
 from ..models import Framework, Kind
 from .common import single_date
 from .context import Draft
+from .kinds import BY_KIND
 
 __all__ = ["FRAMEWORKS", "document_facts", "framework_of", "published_date"]
 
@@ -26,18 +27,10 @@ ILACS_START = dt.date(2018, 1, 1)
 #: An inspection whose on-site days span more than this is a standard (two-week) one.
 SHORT_MAX_DAYS = 7
 
-#: The framework (and fixed variant, if any) of each kind; ILACS inspections and
-#: monitoring visits are decided from the document. A test walks Kind to prove every
-#: member has its entry.
-FRAMEWORKS: dict[Kind, tuple[str, str | None]] = {
-    Kind.ILACS_INSPECTION: ("ilacs", None),
-    Kind.FOCUSED_VISIT: ("ilacs", "focused_visit"),
-    Kind.MONITORING_VISIT: ("ilacs", "monitoring_visit"),
-    Kind.SIF_INSPECTION: ("sif", "inspection"),
-    Kind.LSCB_REVIEW: ("sif", "lscb_review"),
-    Kind.CHILD_PROTECTION_INSPECTION: ("pre_sif", "child_protection"),
-    Kind.LAC_INSPECTION: ("pre_sif", "looked_after_children"),
-}
+#: The framework (and fixed variant, if any) of each kind, from the kind registry
+#: (:data:`ilacs_cli.rules.kinds.KINDS`); ILACS inspections and monitoring visits are decided
+#: from the document.
+FRAMEWORKS: dict[Kind, tuple[str, str | None]] = {k: e.framework for k, e in BY_KIND.items()}
 
 _PUBLISHED = re.compile(
     r"\b(?:report\s+)?(?:published|date\s+of\s+publication|publication\s+date)\s*:\s*(.{6,40})",

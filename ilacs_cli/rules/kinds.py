@@ -28,19 +28,37 @@ class KindRules:
     detect: Callable[[Context], bool]
     #: fill in a :class:`Draft` from the document; None: recognised, not extracted yet
     extract: Callable[[Context, Draft], None] | None
+    #: the ``framework`` field's name and fixed variant (None: decided from the document,
+    #: see :mod:`ilacs_cli.rules.facts`)
+    framework: tuple[str, str | None]
 
 
 #: in detection order
 KINDS: tuple[KindRules, ...] = (
-    KindRules(Kind.MONITORING_VISIT, signs.is_monitoring_visit, extract_visit),
-    KindRules(Kind.FOCUSED_VISIT, signs.is_focused_visit, extract_visit),
-    KindRules(Kind.SIF_INSPECTION, signs.is_sif_inspection, extract_sif),
-    KindRules(Kind.LSCB_REVIEW, signs.is_lscb_review, extract_lscb_review),
     KindRules(
-        Kind.CHILD_PROTECTION_INSPECTION, signs.is_child_protection_inspection, extract_older
+        Kind.MONITORING_VISIT,
+        signs.is_monitoring_visit,
+        extract_visit,
+        ("ilacs", "monitoring_visit"),
     ),
-    KindRules(Kind.LAC_INSPECTION, signs.is_lac_inspection, extract_older),
-    KindRules(Kind.ILACS_INSPECTION, signs.is_ilacs_inspection, extract_ilacs),
+    KindRules(
+        Kind.FOCUSED_VISIT, signs.is_focused_visit, extract_visit, ("ilacs", "focused_visit")
+    ),
+    KindRules(Kind.SIF_INSPECTION, signs.is_sif_inspection, extract_sif, ("sif", "inspection")),
+    KindRules(Kind.LSCB_REVIEW, signs.is_lscb_review, extract_lscb_review, ("sif", "lscb_review")),
+    KindRules(
+        Kind.CHILD_PROTECTION_INSPECTION,
+        signs.is_child_protection_inspection,
+        extract_older,
+        ("pre_sif", "child_protection"),
+    ),
+    KindRules(
+        Kind.LAC_INSPECTION,
+        signs.is_lac_inspection,
+        extract_older,
+        ("pre_sif", "looked_after_children"),
+    ),
+    KindRules(Kind.ILACS_INSPECTION, signs.is_ilacs_inspection, extract_ilacs, ("ilacs", None)),
 )
 
 BY_KIND: dict[Kind, KindRules] = {entry.kind: entry for entry in KINDS}
