@@ -23,16 +23,15 @@ Importable without pdfminer (it is imported only for LZW, ASCII85 and ASCIIHex d
 from __future__ import annotations
 
 import re
-import zlib
 
 from .errors import UnreadableDocument
+from .ingest_limits import TooBig, inflate, unlzw
 
 __all__ = ["FLATE_MAX_RATIO", "check_raw_streams"]
 
 #: deflate cannot expand its input more than this many times
 FLATE_MAX_RATIO = 1032
 
-_CHUNK = 1 << 20
 _STREAM = re.compile(rb"stream(?:\r\n|\n|\r)")
 _OBJID = re.compile(rb"(\d+)\s+\d+\s+obj")
 _TYPE = re.compile(rb"/Type\s*/(ObjStm|XRef)\b")
@@ -50,8 +49,7 @@ _COMPRESSING = _FLATE | _LZW | _RL
 _WHAT = {b"ObjStm": "object stream", b"XRef": "cross-reference stream"}
 
 
-class _TooBig(Exception):
-    pass
+_TooBig = TooBig  # one exception for both checks
 
 
 def check_raw_streams(data: bytes, path: str) -> None:
@@ -131,9 +129,9 @@ def _decoded_size(data: bytes, filters: list[bytes], limit: int) -> int:
     for index, name in enumerate(filters):
         keep = index < len(filters) - 1
         if name in _FLATE:
-            data, size = _inflate(data, limit, keep)
+            data, size = inflate(data, limit, keep)
         elif name in _LZW:
-            data, size = _unlzw(data, limit, keep)
+            data, size = unlzw(data, limit, keep)
         elif name in _RL:
             data, size = _unrl(data, limit, keep)
         elif name in _A85 | _AHX:
@@ -144,48 +142,6 @@ def _decoded_size(data: bytes, filters: list[bytes], limit: int) -> int:
         if size > limit:
             raise _TooBig
     return size
-
-
-def _inflate(data: bytes, limit: int, keep: bool) -> tuple[bytes, int]:
-    inflater = zlib.decompressobj()
-    parts: list[bytes] = []
-    size = 0
-    pending = data
-    while True:
-        try:
-            chunk = inflater.decompress(pending, _CHUNK)
-        except zlib.error:
-            break  # corrupt: readers stop decoding there too
-        size += len(chunk)
-        if size > limit:
-            raise _TooBig
-        if keep:
-            parts.append(chunk)
-        pending = inflater.unconsumed_tail
-        if inflater.eof or not (chunk or pending):
-            break
-    return b"".join(parts), size
-
-
-def _unlzw(data: bytes, limit: int, keep: bool) -> tuple[bytes, int]:
-    import io
-
-    from pdfminer.lzw import LZWDecoder
-
-    parts: list[bytes] = []
-    size = 0
-    try:
-        for chunk in LZWDecoder(io.BytesIO(data)).run():
-            size += len(chunk)
-            if size > limit:
-                raise _TooBig
-            if keep:
-                parts.append(chunk)
-    except _TooBig:
-        raise
-    except Exception:
-        pass  # corrupt: what decoded counts
-    return b"".join(parts), size
 
 
 def _unrl(data: bytes, limit: int, keep: bool) -> tuple[bytes, int]:

@@ -24,10 +24,10 @@ class TooBig(Exception):
 def inflated_size(data: bytes, limit: int) -> int:
     """How many bytes deflate ``data`` inflates to, as far as it is valid deflate data;
     raises :class:`TooBig` past ``limit`` without ever holding the output."""
-    return _inflate(data, limit, keep=False)[1]
+    return inflate(data, limit, keep=False)[1]
 
 
-def _inflate(data: bytes, limit: int, keep: bool) -> tuple[bytes, int]:
+def inflate(data: bytes, limit: int, keep: bool) -> tuple[bytes, int]:
     """Inflate ``data`` at most ``limit`` bytes far (raising :class:`TooBig` beyond),
     keeping the output only if ``keep``. Corrupt data stops the count, as pdfminer stops
     decoding there."""
@@ -53,7 +53,7 @@ def _inflate(data: bytes, limit: int, keep: bool) -> tuple[bytes, int]:
     return b"".join(parts), size
 
 
-def _unlzw(data: bytes, limit: int, keep: bool) -> tuple[bytes, int]:
+def unlzw(data: bytes, limit: int, keep: bool) -> tuple[bytes, int]:
     import io
 
     from pdfminer.lzw import LZWDecoder
@@ -101,9 +101,9 @@ def _decoded_size(stream: Any, limit: int) -> int:
     for index, (name, _params) in enumerate(filters):
         keep = index < len(filters) - 1
         if name in t.LITERALS_FLATE_DECODE:
-            data, size = _inflate(data, limit, keep)
+            data, size = inflate(data, limit, keep)
         elif name in t.LITERALS_LZW_DECODE:
-            data, size = _unlzw(data, limit, keep)
+            data, size = unlzw(data, limit, keep)
         elif name in t.LITERALS_ASCII85_DECODE:
             data = t.ascii85decode(data)  # these shrink their input
         elif name in t.LITERALS_ASCIIHEX_DECODE:

@@ -64,27 +64,7 @@ PUBLICATION_TEXT = "span.nonvisual"
 _DATE_IN_TEXT = re.compile(r"[-–—]\s*(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\.?,?\s+(\d{4})\s*$")
 #: ", PDF" and what follows it: the document's name is what comes before.
 _NAME_END = re.compile(r",?\s*\bPDF\b.*$", re.IGNORECASE)
-_MONTHS = {
-    m: i + 1
-    for i, m in enumerate(
-        [
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ]
-    )
-}
-_MONTHS.update({name[:3]: n for name, n in list(_MONTHS.items())})
-_MONTHS["sept"] = 9
+from .vocabulary import MONTHS as _MONTHS
 
 
 class FetchKind(str, Enum):
@@ -213,7 +193,7 @@ def publication_date(link_text: str) -> dt.date | None:
     m = _DATE_IN_TEXT.search(link_text)
     if not m:
         return None
-    month = _MONTHS.get(m.group(2).lower())
+    month = _MONTHS.get(m.group(2).casefold())
     if month is None:
         return None
     try:

@@ -460,3 +460,29 @@ NOT_ON_INDEX: frozenset[Area] = frozenset(
         Area.OUTCOMES_FOR_LOOKED_AFTER_CHILDREN,
     }
 )
+
+
+#: Month names and their abbreviations (casefolded) -> month number: every date reader
+#: (the rules, fetch's link texts) looks them up here.
+MONTHS = {
+    name: index
+    for index, name in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        start=1,
+    )
+}
+MONTHS.update({name[:3]: index for name, index in list(MONTHS.items())})
+MONTHS["sept"] = 9

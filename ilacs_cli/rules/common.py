@@ -7,29 +7,7 @@ import datetime as dt
 import re
 
 from ..models import Area, Grade, Inspector
-
-MONTHS = {
-    name: index
-    for index, name in enumerate(
-        [
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ],
-        start=1,
-    )
-}
-MONTHS.update({name[:3]: index for name, index in list(MONTHS.items())})
-MONTHS["sept"] = 9
+from ..vocabulary import MONTHS
 
 _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DATE_TOKEN = re.compile(
