@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from enum import Enum
 from urllib.parse import urlencode, urljoin, urlsplit
 
+from .vocabulary import MONTHS as _MONTHS
+
 __all__ = [
     "BASE_URL",
     "KIND_RULES",
@@ -64,7 +66,6 @@ PUBLICATION_TEXT = "span.nonvisual"
 _DATE_IN_TEXT = re.compile(r"[-–—]\s*(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\.?,?\s+(\d{4})\s*$")
 #: ", PDF" and what follows it: the document's name is what comes before.
 _NAME_END = re.compile(r",?\s*\bPDF\b.*$", re.IGNORECASE)
-from .vocabulary import MONTHS as _MONTHS
 
 
 class FetchKind(str, Enum):
