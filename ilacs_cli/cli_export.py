@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from enum import Enum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -53,13 +54,13 @@ def register(app: typer.Typer) -> None:
             if fmt is ExportFormat.xlsx and output is None:
                 raise UsageError("xlsx is a binary file: give -o FILE.xlsx")
             tables = [name.value] if name else list(TABLES)
+            from .export import with_site_facts
+
             with _library(library) as lib:
-                reports = lib.reports()
+                reports = with_site_facts(lib.reports(), lib.site_facts_by_id())
             if fmt is ExportFormat.xlsx:
                 assert output is not None
-                tmp = output.with_name(output.name + ".tmp")
-                write(tables, reports, "xlsx", tmp)
-                tmp.replace(output)
+                _write_xlsx(tables, reports, output)
             else:
                 import io
 
@@ -68,3 +69,23 @@ def register(app: typer.Typer) -> None:
                 _write(buffer.getvalue(), output)
         if not reports:
             sys.stderr.write("the library is empty (ilacs add FILE... fills it)\n")
+
+
+def _write_xlsx(tables: list[str], reports: list, output: Path) -> None:  # type: ignore[type-arg]
+    """The workbook through FILE.tmp, renamed over FILE once complete; a failure is one line
+    and exit 7 (as for every -o), FILE as it was and no FILE.tmp left behind."""
+    import typer
+
+    from .cli import _error
+    from .errors import ExitCode
+    from .export import write
+
+    tmp = output.with_name(output.name + ".tmp")
+    try:
+        write(tables, reports, "xlsx", tmp)
+        tmp.replace(output)
+    except Exception as exc:  # OSError, or xlsxwriter's own errors about the file
+        tmp.unlink(missing_ok=True)
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        _error(str(output), f"cannot write ({reason}); {output.name} is as it was")
+        raise typer.Exit(ExitCode.OUTPUT) from None

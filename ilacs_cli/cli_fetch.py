@@ -200,10 +200,11 @@ class _Listener:
             from .cli import _stderr
 
             self.bar = Progress(
-                TextColumn("{task.description}"),
+                TextColumn("{task.description}", markup=False),
                 BarColumn(),
                 MofNCompleteColumn(),
-                TextColumn("{task.fields[what]}"),
+                # the site's link texts are data, never rich markup
+                TextColumn("{task.fields[what]}", markup=False),
                 console=_stderr(),
                 transient=True,
             )

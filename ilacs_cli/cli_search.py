@@ -208,7 +208,9 @@ def _print_table(table, output: Path | None) -> None:  # type: ignore[no-untyped
     from rich.console import Console
 
     if output is not None:
-        with output.open("w", encoding="utf-8") as fh:
+        from .cli import _output
+
+        with _output(output) as fh:  # atomic; a failed write is one line and exit 7
             Console(file=fh, width=120, color_system=None).print(table)
     else:
         Console().print(table)
@@ -257,8 +259,10 @@ def search_table(result: SearchResult):  # type: ignore[no-untyped-def]
     from rich.table import Table
     from rich.text import Text
 
+    from .render import plain
+
     table = Table(
-        title=f"Search: {_clean(result.query)} ({result.total} hits)",
+        title=plain(f"Search: {_clean(result.query)} ({result.total} hits)"),
         show_lines=True,
         title_justify="left",
     )

@@ -27,6 +27,7 @@ from .models import GRADE_RANK, Area, Grade, Kind, Report
 from .register import register
 
 __all__ = [
+    "with_site_facts",
     "FORMATS",
     "GRADE_COLOURS",
     "TABLES",
@@ -68,6 +69,25 @@ def _change(old: Grade | None, new: Grade | None) -> str | None:
         return "new"
     diff = GRADE_RANK[new] - GRADE_RANK[old]
     return "improved" if diff > 0 else "declined" if diff < 0 else "unchanged"
+
+
+def with_site_facts(reports: list[Report], facts: dict[str, Any]) -> list[Report]:
+    """Reports with the site's facts filled in where the report lacks them: its file URL and
+    the site's publication date (``facts``: :meth:`Library.site_facts_by_id`). A document
+    added with ``ilacs add`` before ``ilacs fetch`` saw it keeps its first JSON, so its facts
+    live only in the fetch records."""
+    out = []
+    for r in reports:
+        fact = facts.get(r.id)
+        if fact is not None and (r.source.url is None or r.published is None):
+            r = r.model_copy(
+                update={
+                    "source": r.source.model_copy(update={"url": r.source.url or fact.url}),
+                    "published": r.published or fact.published,
+                }
+            )
+        out.append(r)
+    return out
 
 
 def _site(report: Report, name: str) -> Any:

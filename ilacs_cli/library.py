@@ -1075,11 +1075,15 @@ def _migrate_register(conn: sqlite3.Connection) -> None:
     bases: dict[str, list[str]] = {}
     for old, report in reports.items():
         bases.setdefault(canonical_id(report), []).append(old)
+    # a damaged entry keeps its id: no other entry may take it
+    kept = {row["id"] for row in rows if row["id"] not in reports}
     final: dict[str, str] = {}
     for base, olds in bases.items():
         for old in olds:
             sha = reports[old].source.sha256
-            final[old] = base if len(olds) == 1 else f"{base}-{sha[:8]}"
+            alone = len(olds) == 1 and base not in kept
+            final[old] = base if alone else f"{base}-{sha[:8]}"
+    taken = set(final.values()) | kept
     for old in final:  # two passes: a new id may be another entry's old one
         conn.execute("UPDATE reports SET id = ? WHERE id = ?", (f"__migrating__{old}", old))
         unindex_report(conn, old)  # indexed again below, under its new id, slug and region
@@ -1104,7 +1108,8 @@ def _migrate_register(conn: sqlite3.Connection) -> None:
             (new, f"__migrating__{old}"),
         )
         index_report(conn, new, report)
-        if new != old:
+        if new != old and old not in taken:
+            # an old id that is now another entry's id names that entry, not an alias
             conn.execute("INSERT OR REPLACE INTO aliases (alias, id) VALUES (?, ?)", (old, new))
 
 

@@ -199,3 +199,24 @@ def test_readme_maps_the_scrapers_columns_to_real_ones():
     } <= scraper
     for _, ours in pairs:
         assert ours in DOCUMENT_COLUMNS, ours
+
+
+def test_site_facts_fill_a_report_added_before_it_was_fetched():
+    """`ilacs add` then `ilacs fetch` of the same bytes keeps the first JSON (no URL, no
+    site date): export takes them from fetch's records instead."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from conftest import ROOT
+
+    from ilacs_cli.export import with_site_facts
+    from ilacs_cli.models import Report
+
+    report = Report.model_validate_json((ROOT / "tests/golden/salford-2023.json").read_text())
+    assert report.source.url is None and report.published is None
+    fact = SimpleNamespace(url="https://files.ofsted.gov.uk/v1/file/50240002",
+                           published=dt.date(2024, 1, 12))  # fmt: skip
+    [filled] = with_site_facts([report], {report.id: fact})
+    assert filled.source.url == fact.url and filled.published == dt.date(2024, 1, 12)
+    [same] = with_site_facts([report], {})
+    assert same is report

@@ -139,3 +139,29 @@ def test_unexpected_exception_with_debug_shows_the_traceback(monkeypatch, capsys
     assert exc.value.code == 5
     err = capsys.readouterr().err
     assert "Traceback" in err and err.rstrip().endswith("this is a bug in ilacs")
+
+
+def test_search_query_with_markup_is_shown_as_text(hostile_report):
+    """The table title holds the user's query: "[/bold]" in it is text, not a crash."""
+    assert invoke("add", str(hostile_report)).exit_code == 0
+    result = invoke("search", "leaders [/bold]")
+    assert result.exit_code == 0, result.stderr
+    assert "Search: leaders [/bold]" in result.stdout
+
+
+def test_export_xlsx_into_a_missing_folder_is_exit_7_with_one_line(hostile_report, tmp_path):
+    assert invoke("add", str(hostile_report)).exit_code == 0
+    target = tmp_path / "no such folder" / "ilacs.xlsx"
+    result = invoke("export", "--format", "xlsx", "-o", str(target))
+    assert result.exit_code == 7
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith(f"Error: {target}: cannot write (")
+    assert not target.parent.exists()
+
+
+def test_search_table_into_a_missing_folder_is_exit_7(hostile_report, tmp_path):
+    assert invoke("add", str(hostile_report)).exit_code == 0
+    target = tmp_path / "no such folder" / "hits.txt"
+    result = invoke("search", "leaders", "-o", str(target))
+    assert result.exit_code == 7
+    assert result.stderr.startswith(f"Error: {target}: cannot write")
