@@ -66,6 +66,18 @@ SIF_AREAS = {
 FOOTER = re.compile(r"Inspection of [^.]{0,80}children[’']s services\s+\d", re.IGNORECASE)
 
 
+def _sections(report) -> list[list]:  # type: ignore[no-untyped-def]
+    """Runs of findings under one area: [area, first number, last number] each."""
+    sections: list[list] = []
+    for f in report.findings:
+        area = f.area.value if f.area else None
+        if sections and sections[-1][0] == area:
+            sections[-1][2] = f.number
+        else:
+            sections.append([area, f.number, f.number])
+    return sections
+
+
 def run_one(path: str) -> dict:
     try:
         report = extract(path)
@@ -247,14 +259,7 @@ def compare_ilacs(report: Report, truth: dict) -> list[str]:
             truth["framework_refs"],
         )
     check("findings", len(report.findings), truth["findings"])
-    sections: list[list] = []
-    for f in report.findings:
-        area = f.area.value if f.area else None
-        if sections and sections[-1][0] == area:
-            sections[-1][2] = f.number
-        else:
-            sections.append([area, f.number, f.number])
-    check("sections", sections, [list(s) for s in truth["sections"]])
+    check("sections", _sections(report), [list(s) for s in truth["sections"]])
     by_number = {str(f.number): f for f in report.findings}
     last = report.findings[-1] if report.findings else None
     for key, words in truth.get("finding_first_words", {}).items():
@@ -333,14 +338,7 @@ def compare_older(report: Report, truth: dict) -> list[str]:
         [f.number for f in report.findings],
         list(range(1, truth["findings"] + 1)),
     )
-    sections: list[list] = []
-    for f in report.findings:
-        area = f.area.value if f.area else None
-        if sections and sections[-1][0] == area:
-            sections[-1][2] = f.number
-        else:
-            sections.append([area, f.number, f.number])
-    check("sections", sections, [list(s) for s in truth["sections"]])
+    check("sections", _sections(report), [list(s) for s in truth["sections"]])
     by_number = {str(f.number): f for f in report.findings}
     for key, words in truth.get("finding_first_words", {}).items():
         f = report.findings[-1] if key == "LAST" and report.findings else by_number.get(key)
