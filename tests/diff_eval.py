@@ -33,6 +33,13 @@ from ilacs_cli.models import Report  # noqa: E402
 
 LABELS = ROOT / "tests" / "truth" / "diff_labels"
 READER = ("addressed", "persisting", "not_mentioned")
+#: The splits of SPLIT.json ("dev" is every pair in none of the others), and their titles.
+SPLITS = ("dev", "holdout", "holdout2")
+SPLIT_NAMES = {
+    "dev": "dev pairs (round 1)",
+    "holdout": "held-out pairs (round 1, since seen)",
+    "holdout2": "held-out pairs (round 2)",
+}
 CODE = ("addressed", "persisting", "not_mentioned", "unclear", "left_out")
 
 
@@ -59,11 +66,12 @@ def load_pairs() -> list[dict]:
         for pair in json.loads(f.read_text(encoding="utf-8")):
             for it in pair["A_items"]:
                 items[(pair["pair_id"], it["n"])] = it
-    holdout = set(json.loads((LABELS / "SPLIT.json").read_text(encoding="utf-8"))["holdout"])
+    splits = json.loads((LABELS / "SPLIT.json").read_text(encoding="utf-8"))
+    split_of = {pid: name for name in SPLITS[1:] for pid in splits.get(name, [])}
     pairs = []
     for f in sorted(LABELS.glob("*__TO__*.json")):
         d = json.loads(f.read_text(encoding="utf-8"))
-        d["split"] = "holdout" if d["pair_id"] in holdout else "dev"
+        d["split"] = split_of.get(d["pair_id"], "dev")
         d["A_items"] = {n: it for (p, n), it in items.items() if p == d["pair_id"]}
         pairs.append(d)
     return pairs
@@ -208,8 +216,7 @@ def report(items: list[Item], pairs: list[dict], out: Callable[[str], None] = pr
         mine = [i for i in items if i.pair == pid]
         out(summary_line(f"[{pair['split']}] {pid}", score(mine)))
     groups: list[tuple[str, list[Item]]] = [
-        ("dev pairs", [i for i in items if split[i.pair] == "dev"]),
-        ("held-out pairs", [i for i in items if split[i.pair] == "holdout"]),
+        *((SPLIT_NAMES[name], [i for i in items if split[i.pair] == name]) for name in SPLITS),
         ("all pairs", items),
         ("all pairs, LSCB recommendations aside", [i for i in items if not i.lscb]),
     ]
@@ -272,7 +279,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
     parser.add_argument("--cache", help="a folder to keep extracted JSON in between runs")
-    parser.add_argument("--split", choices=("dev", "holdout"), help="only these pairs")
+    parser.add_argument("--split", choices=SPLITS, help="only these pairs")
     parser.add_argument("--json", help="write every item's result here")
     args = parser.parse_args()
     from ilacs_cli import extract
