@@ -368,7 +368,9 @@ THEMES: tuple[Theme, ...] = (
         "education",
         "education, employment and training",
         r"virtual school|personal education plans?|\bpeps?\b|education, (employment|training)"
-        r"|employment(,)? (or|and) training|apprenticeships?|universit|\bneet\b|pupil premium",
+        r"|employment(,)? (or|and) training|apprenticeships?|universit|\bneet\b|pupil premium"
+        r"|\bexclu(ded|sions?) from school|(fixed-term|permanent|school) exclusions?"
+        r"|\bsuspensions?\b|key stage \d|attainment|school attendance",
     ),
     _theme(
         "health",
@@ -384,7 +386,12 @@ THEMES: tuple[Theme, ...] = (
         r"|foster carers?|fostering (service|panel|households?)|residential|children['’]s homes?",
     ),
     _theme("uasc", "unaccompanied asylum-seeking children", r"unaccompanied|asylum"),
-    _theme("custody", "custody and youth justice", r"custody|youth justice|youth offending"),
+    _theme(
+        "custody",
+        "custody and youth justice",
+        r"custody|youth justice|youth offending|\bprisons?\b|secure (training cent|estate)"
+        r"|young offender",
+    ),
     _theme("accommodation", "accommodation and housing", r"accommodation|housing|tenanc"),
     _theme("safety_planning", "safety planning", r"safety plan"),
     _theme("contingency", "contingency planning", r"contingency", aspect=True),
@@ -1061,7 +1068,8 @@ _SIDE = re.compile(
     r"|to prevent|to make|to demonstrate|to promote|to inform|to secure|to meet|to provide"
     r"|to help|to identify|to better|to strengthen|to achieve|to evidence|to assure|to drive"
     r"|to allow|ensuring|which|and that|and ensure|as well as|for example|such as|with a"
-    r" focus)\b"
+    r" focus|that (support|supports|help|helps|enable|enables|inform|informs|promote|promotes"
+    r"|meet|meets|reduce|reduces|improve|improves|ensure|ensures))\b"
     r"|\s+[-–—(]\s*|[;:]\s|\.\s",
     re.IGNORECASE,
 )
@@ -1108,6 +1116,36 @@ def _subject(text: str) -> _Subject:
         frozenset(all_themes - _SUBJECTS),
         frozenset(_subjects(all_themes) - head_themes),
     )
+
+
+_CONJUNCTION = re.compile(r",\s*(?:and\s+)?|\s+and\s+(?!then\b)", re.IGNORECASE)
+
+
+def _conjuncts(s: _Subject) -> list[_Subject]:
+    """The parts of a coordinated head ("Placement stability and the number of children
+    living far from home"), each a subject of its own: a sentence on one of them is on the
+    item. Only parts that each name a subject theme or two content words count."""
+    parts = [p for p in _CONJUNCTION.split(s.head) if p.strip()]
+    if len(parts) < 2:
+        return []
+    out = []
+    for part in parts:
+        stems = frozenset(_stems(part)) - _GENERIC
+        themes = frozenset(_subjects(_themes(part)))
+        if not themes and len(stems) < 2:
+            return []  # "assessments and plans": a bare word is not a subject alone
+        out.append(
+            _Subject(
+                part.strip(" ,."),
+                stems,
+                (s.stems | s.rest) - stems,
+                _free_stems(part),
+                themes,
+                s.aspects,
+                (s.themes | s.side) - themes,
+            )
+        )
+    return out
 
 
 def _first_subject(text: str) -> str | None:
@@ -1184,6 +1222,7 @@ _CONTRAST = re.compile(
     re.IGNORECASE,
 )
 _CONCESSIVE = frozenset({"although", "though", "while", "whilst", "despite", "notwithstanding"})
+_CONCEDING = frozenset({"despite", "notwithstanding"})
 
 #: Ofsted's evaluative phrases, beyond single cue words (matched on lower-cased text).
 _EVALUATIVE: tuple[tuple[re.Pattern[str], float, bool], ...] = tuple(
@@ -1295,8 +1334,12 @@ def _clauses(text: str) -> list[tuple[str, float]]:
         last = m.end()
     parts.append((text[last:].strip(), marker))  # type: ignore[arg-type]
     out: list[tuple[str, float]] = []
-    for chunk, mark in parts:
-        if mark in _CONCESSIVE:
+    for k, (chunk, mark) in enumerate(parts):
+        if mark in _CONCESSIVE and k > 0:
+            # after a main clause, "X, although Y" is a caveat that qualifies X, as "but"
+            # is; "X, despite Y" concedes Y and X stands
+            out.append((chunk, 0.3 if mark in _CONCEDING else 1.5))
+        elif mark in _CONCESSIVE:
             # "although X, Y": X is conceded; the main clause after its comma weighs more
             conceded, _, main = chunk.partition(",")
             out.append((conceded, 0.6))
@@ -1336,12 +1379,18 @@ def stance(text: str, subject: _Subject | None = None) -> float:
     """A sentence's verdict, clause by clause: clauses on the subject count fully, others
     half; the clause after a contrast weighs more."""
     total = 0.0
+    seen_subject = False
     for clause, weight in _clauses(text):
         on = 1.0
         if subject is not None:
             stems = set(_stems(clause))
             themes = _subjects(_themes(clause))
-            if not (stems & subject.stems or themes & subject.themes):
+            if stems & subject.stems or themes & subject.themes:
+                seen_subject = True
+            elif themes or not seen_subject:
+                # on another subject, or before the subject is named; a clause with no
+                # subject of its own after one on it ("..., although frequency is
+                # inconsistent") goes on about the same thing
                 on = 0.5
         total += weight * on * clause_polarity(clause)
     return total
@@ -1411,6 +1460,7 @@ _REL_KEEP = 0.6  # ...and sentences under this share of the best one's are left 
 _REL_RESTATED = 0.5  # an item of the new list this close to the subject restates it
 _WEIGH = 5  # sentences weighed
 _CLEAR = 0.35  # |balance| / weight of the evidence under which the verdict is unclear
+_CONJUNCT = 0.9  # a sentence squarely on one part of a coordinated head
 _BACK_REL = 0.25  # a back-reference on the subject at this relevance decides
 
 
@@ -1519,8 +1569,11 @@ def _ledger(
         hits: list[_Hit] = []
         rels: dict[tuple[tuple[str, int], int], float] = {}
         recall: dict[tuple[tuple[str, int], int], float] = {}
+        parts = [(c, _query(c)) for c in _conjuncts(s)]
         for u in body:
             rel = _on_subject(index, s, q, u, m)
+            for c, cq in parts:
+                rel = max(rel, _CONJUNCT * _on_subject(index, c, cq, u, m))
             # "However, ..." and "These ..." go on with the sentence before them
             prev = rels.get((u.para_key, u.position - 1), 0.0)
             own = _subjects(u.themes)

@@ -57,6 +57,7 @@ class Item:
     first_evidence: str | None = None
     evidence_texts: list[str] = field(default_factory=list)
     verdict_confidence: float | None = None
+    reason: str | None = None
 
 
 def load_pairs() -> list[dict]:
@@ -144,6 +145,7 @@ def run_pair(pair: dict, old: Report, new: Report, warn: Callable[[str], None]) 
             item.evidence_texts = [e.text for e in c.evidence]
             item.first_evidence = item.evidence_texts[0] if item.evidence_texts else None
             item.verdict_confidence = getattr(c, "confidence", None)
+            item.reason = c.reason
         out.append(item)
     return out
 

@@ -564,6 +564,14 @@ def test_subject_is_the_head_not_a_side_phrase(text: str, head: str) -> None:
         ("Strategy meetings are held promptly and are well attended.", 1),
         # a purpose says what is aimed at, not what is so
         ("Leaders are refining the tracker so that it supports a more robust oversight.", -1),
+        # after a main clause, "although" adds a caveat on the same subject (as "but" does),
+        # while "despite" concedes and the main clause stands
+        (
+            "Supervision records demonstrate appropriate management oversight, although "
+            "frequency and recording are inconsistent for some workers.",
+            -1,
+        ),
+        ("Care leavers are well supported into education, despite some delays in housing.", 1),
     ],
 )
 def test_stance_at_clause_level(text: str, sign: int) -> None:
@@ -651,6 +659,53 @@ def test_mixed_evidence_is_unclear(samples: dict[str, Report]) -> None:
     assert c.reason == "the new report's findings on its subject are mixed"
     assert {e.polarity for e in c.evidence} == {"positive", "negative"}
     assert c.confidence is not None and c.confidence < 0.35
+
+
+def test_a_sentence_on_one_part_of_a_coordinated_head_is_on_the_item(
+    samples: dict[str, Report],
+) -> None:
+    old = _letter(
+        samples["trafford-2019"],
+        [
+            "Placement stability and the disproportionate number of children in care who are "
+            "living outside of the local authority's boundaries."
+        ],
+        ["Old finding."],
+        [],
+    )
+    new = _letter(
+        samples["trafford-2022"],
+        [],
+        [
+            "Increased fostering provision in the local area has improved placement stability, "
+            "so that children live in settled homes.",
+            "Leaders have invested in new offices.",
+        ],
+        [],
+    )
+    (c,) = diff(old, new).improvement_areas
+    assert c.status is ImprovementStatus.ADDRESSED
+    assert c.evidence[0].finding_number == 1
+
+
+def test_a_bare_word_is_not_a_part_of_a_head_alone() -> None:
+    from ilacs_cli.compare import _conjuncts, _subject
+
+    # "assessments and plans": "plans" alone would find every sentence on any plan
+    assert _conjuncts(_subject("The quality of assessments and plans.")) == []
+    heads = [c.head for c in _conjuncts(_subject("Placement stability and care leavers' housing."))]
+    assert heads == ["Placement stability", "care leavers' housing"]
+
+
+def test_a_relative_clause_of_purpose_is_a_side_phrase() -> None:
+    # "... tools that support decision-making": the tools are the subject, not decisions
+    assert (
+        subject_of(
+            "The consistent oversight and use of performance management tools that "
+            "support decision-making for children in care."
+        )
+        == "The consistent oversight and use of performance management tools"
+    )
 
 
 def test_every_status_and_change_has_a_style() -> None:
