@@ -708,6 +708,36 @@ def test_a_relative_clause_of_purpose_is_a_side_phrase() -> None:
     )
 
 
+def test_a_weakness_just_under_the_bar_makes_addressed_unclear(
+    samples: dict[str, Report],
+) -> None:
+    old = _letter(samples["trafford-2019"], OLD_ITEMS[:1], ["Old finding."], [])
+    good = [
+        "Life-story work for children in care is strong and effective.",
+        "Life-story work is completed in a timely way and children value it.",
+    ]
+    # on the subject, but less squarely than the good news (so not weighed with it)
+    weak = "Some children's life-story work is not yet completed and they wait too long."
+    new = _letter(samples["trafford-2022"], [], [*good, "Leaders have new offices."], [])
+    (c,) = diff(old, new).improvement_areas
+    assert c.status is ImprovementStatus.ADDRESSED
+    # the same good news beside a clear weakness on the subject is no longer safe
+    new = _letter(samples["trafford-2022"], [], [*good, weak, "Leaders have new offices."], [])
+    (c,) = diff(old, new).improvement_areas
+    assert c.status is ImprovementStatus.UNCLEAR
+
+
+def test_a_restated_subject_names_the_same_aspect() -> None:
+    from ilacs_cli.compare import _head_aspects
+
+    assert _head_aspects("The quality and timeliness of plans") == {"quality", "timeliness"}
+    assert _head_aspects("The timeliness and consistency with which meetings are held") == {
+        "timeliness",
+        "consistency",
+    }
+    assert _head_aspects("Strategy discussions") == frozenset()
+
+
 def test_every_status_and_change_has_a_style() -> None:
     from ilacs_cli.render_diff import CHANGE_STYLE, STATUS_STYLE
 
