@@ -201,6 +201,16 @@ def summary_line(name: str, s: Score) -> str:
     )
 
 
+def compact_matrix(s: Score) -> str:
+    """The confusion matrix on one line: per reader label (a, p, n), the code's counts as
+    addressed/persisting/not_mentioned/unclear ("a 3/0/1/0" = 3 agreed, 1 not mentioned)."""
+    return "  ".join(
+        f"{r[0]} " + "/".join(str(s.matrix[(r, c)]) for c in CODE[:4])
+        for r in READER
+        if any(s.matrix[(r, c)] for c in CODE)
+    )
+
+
 def matrix_lines(s: Score) -> list[str]:
     cols = [c for c in CODE if any(s.matrix[(r, c)] for r in READER)]
     head = "reader \\ code".ljust(15) + "".join(c.rjust(15) for c in cols)
@@ -217,6 +227,7 @@ def report(items: list[Item], pairs: list[dict], out: Callable[[str], None] = pr
         pid = pair["pair_id"]
         mine = [i for i in items if i.pair == pid]
         out(summary_line(f"[{pair['split']}] {pid}", score(mine)))
+        out(" " * 6 + "reader -> code a/p/n/u: " + compact_matrix(score(mine)))
     groups: list[tuple[str, list[Item]]] = [
         *((SPLIT_NAMES[name], [i for i in items if split[i.pair] == name]) for name in SPLITS),
         ("all pairs", items),
