@@ -232,6 +232,10 @@ def report(items: list[Item], pairs: list[dict], out: Callable[[str], None] = pr
         *((SPLIT_NAMES[name], [i for i in items if split[i.pair] == name]) for name in SPLITS),
         ("all pairs", items),
         ("all pairs, LSCB recommendations aside", [i for i in items if not i.lscb]),
+        (
+            "all pairs, items the reader was sure of (high/medium)",
+            [i for i in items if i.confidence != "low"],
+        ),
     ]
     for kind in sorted({p["pair_kind"] for p in pairs}):
         groups.append((f"kind {kind}", [i for i in items if i.kind == kind]))
