@@ -534,7 +534,8 @@ _GENERIC = frozenset(
     improve improving improvement outcome outcomes family arrangements team teams offer
     offered individual wider range good clear access consider considered identify identified
     place placed use used new leaders senior managers inform informed decision decisions
-    ensure response respond responded identification identify stage know knows known""".split()
+    ensure response respond responded identification identify stage know knows known
+    current currently relation regard regarding respect""".split()
 )
 
 
@@ -1075,7 +1076,9 @@ _SIDE = re.compile(
 )
 _LEAD = re.compile(
     r"^(?:urgently\s+|as a priority,?\s+)?(?:ensure|improve|strengthen|develop|review|make sure"
-    r"|increase|reduce|establish|embed|continue to|undertake|evaluate|monitor|address)"
+    r"|increase|reduce|establish|embed|continue to|undertake|evaluate|monitor|address"
+    r"|analyse|analyze|implement|introduce|agree|clarify|consider|provide|put in place"
+    r"|work with|use)"
     r"(?:\s+(?:that|the|all|how|whether))*\s+",
     re.IGNORECASE,
 )
@@ -1121,10 +1124,11 @@ def _subject(text: str) -> _Subject:
 _CONJUNCTION = re.compile(r",\s*(?:and\s+)?|\s+and\s+(?!then\b)", re.IGNORECASE)
 
 
-def _conjuncts(s: _Subject) -> list[_Subject]:
+def _conjuncts(s: _Subject, index: _Index | None = None) -> list[_Subject]:
     """The parts of a coordinated head ("Placement stability and the number of children
     living far from home"), each a subject of its own: a sentence on one of them is on the
-    item. Only parts that each name a subject theme or two content words count."""
+    item. Only parts that each name a subject theme, two content words, or one word rare in
+    the new report (``index``) count."""
     parts = [p for p in _CONJUNCTION.split(s.head) if p.strip()]
     if len(parts) < 2:
         return []
@@ -1132,8 +1136,13 @@ def _conjuncts(s: _Subject) -> list[_Subject]:
     for part in parts:
         stems = frozenset(_stems(part)) - _GENERIC
         themes = frozenset(_subjects(_themes(part)))
-        if not themes and len(stems) < 2:
-            return []  # "assessments and plans": a bare word is not a subject alone
+        rare = (
+            index is not None
+            and len(stems) == 1
+            and all(t in index.idf and index.weight(t) > _RARE_WORD for t in stems)
+        )
+        if not themes and len(stems) < 2 and not rare:
+            return []  # "assessments and plans": a common word is not a subject alone
         out.append(
             _Subject(
                 part.strip(" ,."),
@@ -1422,6 +1431,8 @@ _BACK_POSITIVE = re.compile(
     r"|(was|were) (an? )?(area|areas) (for|of) (improvement|development|concern) at the "
     r"(last|previous)"
     r"|(area|areas) (of|for) (significant |considerable |notable )?improvement since"
+    r"|(significant|notable|considerable|marked|substantial|good) (improvements?|progress)"
+    r"( (in|to) [^.;]{0,60})? since the (last|previous)"
     r"|(significant|notable|considerable|marked|substantial|good) (improvement|progress) since"
     r"|(improved|strengthened|addressed|progressed|developed|enhanced|better)"
     r"( significantly| considerably| substantially)? since the (last|previous)"
@@ -1480,6 +1491,7 @@ _WEIGH = 5  # sentences weighed
 _CLEAR = 0.35  # |balance| / weight of the evidence under which the verdict is unclear
 _DISSENT_REL = 0.25  # a sentence this near the subject that judges it a weakness...
 _DISSENT = 2.0  # ...this clearly makes a balance of good news unclear
+_RARE_WORD = 2.5  # an idf this high makes one word a subject (in few of the sentences)
 _CONJUNCT = 0.9  # a sentence squarely on one part of a coordinated head
 _BACK_REL = 0.25  # a back-reference on the subject at this relevance decides
 
@@ -1594,7 +1606,7 @@ def _ledger(
         hits: list[_Hit] = []
         rels: dict[tuple[tuple[str, int], int], float] = {}
         recall: dict[tuple[tuple[str, int], int], float] = {}
-        parts = [(c, _query(c)) for c in _conjuncts(s)]
+        parts = [(c, _query(c)) for c in _conjuncts(s, index)]
         for u in body:
             rel = _on_subject(index, s, q, u, m)
             for c, cq in parts:

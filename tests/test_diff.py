@@ -697,6 +697,32 @@ def test_a_bare_word_is_not_a_part_of_a_head_alone() -> None:
     assert heads == ["Placement stability", "care leavers' housing"]
 
 
+@pytest.mark.parametrize(
+    ("text", "head"),
+    [
+        # a SIF recommendation's imperative is not its subject
+        (
+            "Urgently analyse the local authority's performance in relation to adoption so "
+            "that the reasons are understood.",
+            "local authority's performance in relation to adoption",
+        ),
+        ("Implement the new electronic recording system.", "new electronic recording system"),
+        ("Work with health partners to improve their contribution.", "health partners"),
+    ],
+)
+def test_a_recommendation_s_imperative_is_not_its_subject(text: str, head: str) -> None:
+    assert subject_of(text) == head
+
+
+def test_improvements_in_a_thing_since_the_last_inspection_is_a_back_reference() -> None:
+    from ilacs_cli.compare import _BACK_POSITIVE
+
+    assert _BACK_POSITIVE.search(
+        "This has led to significant improvements in the timeliness and quality of adoption "
+        "services since the last inspection."
+    )
+
+
 def test_a_relative_clause_of_purpose_is_a_side_phrase() -> None:
     # "... tools that support decision-making": the tools are the subject, not decisions
     assert (
