@@ -1257,6 +1257,9 @@ _EVALUATIVE: tuple[tuple[re.Pattern[str], float, bool], ...] = tuple(
     for p, w, consume in (
         # (phrase, weight, whether it uses up its words: "not always timely" is one verdict,
         # not "not always" and then "timely")
+        # "too compliance-focused to be driving improved practice": what follows "too X
+        # to" does not happen, so its good words are not good news
+        (r"\btoo [\w-]+ to (be )?[a-z]+ing\b[^.;]*", -2.0, True),
         (r"\btoo (many|few|long|slow|often|much|variable|early|soon)\b", -1.5, True),
         # negation over coordinated cue words: "not consistent or effective"
         (

@@ -572,6 +572,8 @@ def test_subject_is_the_head_not_a_side_phrase(text: str, head: str) -> None:
             -1,
         ),
         ("Care leavers are well supported into education, despite some delays in housing.", 1),
+        # what follows "too X to" does not happen
+        ("Audits remain too compliance-focused to be driving improved practice effectively.", -1),
     ],
 )
 def test_stance_at_clause_level(text: str, sign: int) -> None:
