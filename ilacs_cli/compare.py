@@ -20,8 +20,9 @@ same diff. Three parts:
 - **Findings**: per judgement area, sentences on the same subject whose stance changed
   (stronger / weaker), and themes that only one report mentions.
 
-The domain vocabulary (:data:`THEMES`: PLO = public law outline = pre-proceedings, IRO,
-LADO, care leavers, front door, ...) ties synonyms and abbreviations together. The ledger
+The domain vocabulary (``ilacs_cli.themes.SUBJECTS``, under the practice themes of
+``ilacs_cli.themes.THEMES``: PLO = public law outline = pre-proceedings, IRO, LADO, care
+leavers, front door, ...) ties synonyms and abbreviations together. The ledger
 was measured against independent readers' labels (tests/diff_eval.py, README).
 """
 
@@ -40,6 +41,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .models import GRADE_RANK, Area, Grade, Kind, Period, Report
+from .themes import SUBJECTS, Subject
+from .themes import themes_of as practice_themes_of
 from .vocabulary import (
     FRAMEWORK_OF_KIND,
     Comparability,
@@ -156,7 +159,15 @@ class ImprovementAreaChange(_Model):
     )
     new_text: str | None = None
     reason: str = Field(description="In words, why this status.")
-    themes: list[str] = Field(default_factory=list, description="Vocabulary groups it is on.")
+    themes: list[str] = Field(
+        default_factory=list,
+        description="The finer subjects it is on (names in ilacs_cli.themes.SUBJECTS).",
+    )
+    practice_themes: list[str] = Field(
+        default_factory=list,
+        description="Its practice themes (names in ilacs_cli.themes.THEMES, as in the "
+        "report JSON, `ilacs themes` and export).",
+    )
     evidence: list[Evidence] = Field(
         default_factory=list, description="The new report's sentences that decided the status."
     )
@@ -220,207 +231,10 @@ class ReportDiff(_Model):
 # --------------------------------------------------------------------------- vocabulary
 
 
-@dataclass(frozen=True)
-class Theme:
-    name: str
-    label: str
-    pattern: re.Pattern[str]
-    aspect: bool = False  # a cross-cutting aspect (delay, oversight), not a subject
-
-
-def _theme(name: str, label: str, pattern: str, aspect: bool = False) -> Theme:
-    # patterns are matched against lower-cased text (faster than re.IGNORECASE)
-    return Theme(name, label, re.compile(pattern), aspect)
-
-
-#: Vocabulary groups: the subjects inspectors write about, with their synonyms and
-#: abbreviations. Aspects (delay, oversight, partnership) cut across subjects: sharing
-#: only an aspect does not make two texts about the same thing.
-THEMES: tuple[Theme, ...] = (
-    _theme(
-        "plo",
-        "pre-proceedings (PLO)",
-        r"pre-?\s?proceedings|public law outline|\bplo\b|letters? before proceedings"
-        r"|legal gateway|legal planning",
-    ),
-    _theme(
-        "court",
-        "care proceedings and court",
-        r"care proceedings|\bcourts?\b|judiciary|cafcass|legal orders?|care orders?",
-    ),
-    _theme(
-        "cin_cp",
-        "child in need and child protection plans",
-        r"child[- ]in[- ]need|\bcin\b|child protection (plans?|planning|conferences?|chairs?)"
-        r"|core groups?|\bcp plans?\b|protection plans?",
-    ),
-    _theme(
-        "strategy",
-        "strategy meetings and section 47 enquiries",
-        r"strategy (meetings?|discussions?)|section 47|\bs47\b|child protection enquir",
-    ),
-    _theme(
-        "front_door",
-        "front door (MASH, contacts and referrals)",
-        r"front[- ]door|\bmash\b|multi-agency safeguarding hub|\bmarat\b|contacts? and referrals?"
-        r"|referral and assessment|first response|\bthresholds?\b|\bscreening\b|re-?referrals?"
-        r"|repeat referrals?|duty (and assessment )?teams?|\bcontacts\b",
-    ),
-    _theme(
-        "out_of_hours",
-        "out-of-hours service",
-        r"out[- ]of[- ]hours|out of (office|normal working) hours|emergency duty|\bedt\b",
-    ),
-    _theme("early_help", "early help", r"early help|edge[- ]of[- ]care"),
-    _theme("assessment", "assessments", r"\bassessments?\b|chronolog(y|ies)"),
-    # not an education, health and care plan (special educational needs)
-    _theme("care_planning", "care plans and reviews", r"(?<!health and )care plan"),
-    _theme(
-        "permanence",
-        "permanence and adoption",
-        r"permanence|permanent (homes?|carers?|placements?|famil|arrangements?|plans?)"
-        r"|long-term (fostering|matches|foster)|adopt(ion|ive|ers?)"
-        r"|placed with (their )?parents|placement with parents|placements? with parents"
-        r"|revocation|discharge",
-    ),
-    _theme("sgo", "special guardianship (SGO)", r"special guardianship|\bsgos?\b"),
-    _theme("iro", "independent reviewing officers (IRO)", r"reviewing officers?|\biro"),
-    _theme(
-        "lado",
-        "allegations against adults (LADO)",
-        r"local authority designated officer|\blado\b|allegations? (against|about|relating to)",
-    ),
-    _theme(
-        "pa",
-        "personal advisers",
-        r"personal advis[eo]rs?|\bpas\b|after-?care workers?|leaving care workers?",
-    ),
-    _theme("pathway", "pathway plans", r"pathway plan"),
-    _theme(
-        "care_leavers",
-        "care leavers",
-        r"care leavers?|care[- ]experienced|leaving care|staying put"
-        r"|independen(ce|t living)|transition (in)?to adulthood|local offer",
-    ),
-    _theme(
-        "supervision",
-        "supervision and management oversight",
-        r"supervision|supervisory|reflective discussion|\boversight\b|management grip|scrutiny",
-    ),
-    _theme("caseloads", "caseloads", r"caseloads?|case loads?|workloads?"),
-    _theme(
-        "workforce",
-        "workforce stability",
-        r"recruitment and retention|(staff|social workers?|workforce) recruitment"
-        r"|recruit(ment of|ing)? (staff|social workers|managers)|retention|turnover"
-        r"|agency (staff|workers|social workers)|interim"
-        r"|stable workforce|workforce stability|changes (of|in) (social )?workers?",
-    ),
-    _theme(
-        "qa",
-        "quality assurance and self-evaluation",
-        r"quality assurance|\baudits?\b|self-?assessment|self-?evaluation"
-        r"|performance (information|data|management|reporting)|data set",
-    ),
-    _theme(
-        "voice",
-        "voice of the child and participation",
-        r"voice of (the )?(child|children|young)|wishes and feelings|children['’]s views"
-        r"|views of (the )?(children|child|young people)|participation|children in care council"
-        r"|\bcicc\b|\bforums?\b|influence|shap(e|ing) (the )?(develop|services)|direct work"
-        r"|lived experience|listen",
-    ),
-    _theme("life_story", "life-story work", r"life[- ]?story|later[- ]life letters?|life history"),
-    _theme("private_fostering", "private fostering", r"private(ly)? fostering"),
-    _theme(
-        "missing",
-        "missing children and return home interviews",
-        r"missing (from (home|care)|episodes?)|go(es|ing)? missing|return home interviews?"
-        r"|\brhis?\b"
-        r"|missing-from-home",
-    ),
-    _theme(
-        "exploitation",
-        "exploitation",
-        r"exploit|\bcse\b|\bcce\b|county lines|complex safeguarding|contextual safeguarding"
-        r"|national referral mechanism",
-    ),
-    _theme(
-        "disabled",
-        "disabled children",
-        r"disabled|disabilit|complex and additional needs|additional needs|complex needs",
-    ),
-    _theme("homeless", "homeless 16- and 17-year-olds", r"homeless"),
-    _theme(
-        "timescales",
-        "timescales, drift and delay",
-        r"timescales?|time-?bound|timeframes?|timeliness|\bdrift\b|\bdelay|too long|waiting",
-        aspect=True,
-    ),
-    _theme("neglect", "neglect", r"\bneglect"),
-    _theme("domestic_abuse", "domestic abuse", r"domestic (abuse|violence)"),
-    _theme(
-        "ehe",
-        "home education and children missing education",
-        r"home educat|elective home|missing (from|out of) education",
-    ),
-    _theme(
-        "education",
-        "education, employment and training",
-        r"virtual school|personal education plans?|\bpeps?\b|education, (employment|training)"
-        r"|employment(,)? (or|and) training|apprenticeships?|universit|\bneet\b|pupil premium"
-        r"|\bexclu(ded|sions?) from school|(fixed-term|permanent|school) exclusions?"
-        r"|\bsuspensions?\b|key stage \d|attainment|school attendance",
-    ),
-    _theme(
-        "health",
-        "health and emotional well-being",
-        r"health (assessments?|needs)|camhs|mental health|emotional (health|well-?being)"
-        r"|dental|therap",
-    ),
-    _theme("corporate_parenting", "corporate parenting", r"corporate parent"),
-    _theme(
-        "sufficiency",
-        "placements and sufficiency",
-        r"sufficiency|unregistered|unregulated|placement (stability|moves|disruptions?)"
-        r"|foster carers?|fostering (service|panel|households?)|residential|children['’]s homes?",
-    ),
-    _theme("uasc", "unaccompanied asylum-seeking children", r"unaccompanied|asylum"),
-    _theme(
-        "custody",
-        "custody and youth justice",
-        r"custody|youth justice|youth offending|\bprisons?\b|secure (training cent|estate)"
-        r"|young offender",
-    ),
-    _theme("accommodation", "accommodation and housing", r"accommodation|housing|tenanc"),
-    _theme("safety_planning", "safety planning", r"safety plan"),
-    _theme("contingency", "contingency planning", r"contingency", aspect=True),
-    _theme(
-        "training",
-        "training and learning",
-        r"(?<!employment and )(?<!employment or )(?<!employment, or )(?<!education, )"
-        r"(?<!education and )\btraining|learning offer|learning culture",
-        aspect=True,
-    ),
-    _theme(
-        "family_time",
-        "family time and siblings",
-        r"family time|brothers and sisters|siblings|contact with (their )?(famil|parents)",
-    ),
-    _theme("young_carers", "young carers", r"young carers?"),
-    _theme(
-        "children_in_care",
-        "children in care",
-        r"children in care|looked[- ]after|in care\b|cared for children|care orders?",
-    ),
-    _theme(
-        "family_network",
-        "family networks and kinship care",
-        r"family networks?|family group conferenc|wider family|extended family|kinship"
-        r"|connected (carers?|persons?)",
-    ),
-    _theme("partnership", "multi-agency partnership", r"partnership|multi-agency", aspect=True),
-)
+# The subjects inspectors write about live in ilacs_cli/themes.py (SUBJECTS), under the
+# practice themes they belong to: one vocabulary for themes, search and the diff.
+Theme = Subject
+THEMES: tuple[Subject, ...] = SUBJECTS
 _THEME_BY_NAME = {t.name: t for t in THEMES}
 _SUBJECTS = frozenset(t.name for t in THEMES if not t.aspect)
 
@@ -483,6 +297,11 @@ def _words(text: str) -> list[str]:
 def themes_of(text: str) -> list[str]:
     """The vocabulary groups a text mentions, in :data:`THEMES` order."""
     return list(_themes(text))
+
+
+def _practice_themes(text: str) -> list[str]:
+    """The practice themes an item names, as the report JSON gives them."""
+    return [hit.name for hit in practice_themes_of(text)]
 
 
 @lru_cache(maxsize=8192)
@@ -1560,7 +1379,12 @@ def _ledger(
     for i, ia in enumerate(old.improvement_areas, 1):
         text = _item_text(ia.text)
         themes = themes_of(text)
-        base = {"old_index": i, "old_text": ia.text, "themes": themes}
+        base = {
+            "old_index": i,
+            "old_text": ia.text,
+            "themes": themes,
+            "practice_themes": _practice_themes(ia.text),
+        }
         if ia.area == Area.LSCB and not new_lscb:
             out.append(
                 ImprovementAreaChange(
@@ -1906,6 +1730,7 @@ def _improvement_areas(
                 new_index=j,
                 new_text=new.improvement_areas[j - 1].text,
                 themes=nthemes,
+                practice_themes=_practice_themes(new.improvement_areas[j - 1].text),
                 related=related,
                 reason="not among the old report's improvement areas"
                 + ("; the old report's findings on the subject are shown" if related else ""),

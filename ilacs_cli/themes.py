@@ -50,8 +50,10 @@ if TYPE_CHECKING:
     from .vocabulary import Kind
 
 __all__ = [
+    "SUBJECTS",
     "THEMES",
     "THEME_BY_NAME",
+    "Subject",
     "Theme",
     "annotate",
     "count_themes",
@@ -799,3 +801,273 @@ def reports_in(
             continue
         out.append(report)
     return out
+
+
+# --------------------------------------------------------------- subjects (for the diff)
+#
+# ``ilacs diff`` needs finer distinctions than the practice themes draw (strategy meetings
+# against child protection plans, personal advisers against pathway plans) to tell which of
+# a later report's sentences are on an improvement area's subject. Those subjects are here,
+# beside the themes they belong to, so that the vocabulary is read and extended in one
+# place; the diff reports each ledger item's practice themes by these names too.
+
+#: Each subject's practice theme (None: no practice theme covers it).
+_PARENT: dict[str, str | None] = {
+    "plo": "pre_proceedings_plo",
+    "court": "pre_proceedings_plo",
+    "cin_cp": "cin_cp",
+    "strategy": "cin_cp",
+    "front_door": "front_door",
+    "out_of_hours": "front_door",
+    "early_help": None,
+    "assessment": "cin_cp",
+    "care_planning": "children_in_care",
+    "permanence": "permanence_adoption",
+    "sgo": "permanence_adoption",
+    "iro": "children_in_care",
+    "lado": None,
+    "pa": "care_leavers",
+    "pathway": "care_leavers",
+    "care_leavers": "care_leavers",
+    "supervision": "supervision_oversight",
+    "caseloads": "workforce_caseloads",
+    "workforce": "workforce_caseloads",
+    "qa": "quality_assurance",
+    "voice": "voice_of_child",
+    "life_story": "children_in_care",
+    "private_fostering": "private_fostering",
+    "missing": "missing_children",
+    "exploitation": "exploitation_efh",
+    "disabled": "disabled_children",
+    "homeless": "homeless_16_17",
+    "timescales": None,
+    "neglect": None,
+    "domestic_abuse": None,
+    "ehe": "missing_children",
+    "education": None,
+    "health": None,
+    "corporate_parenting": "partnership_working",
+    "sufficiency": "placement_sufficiency",
+    "uasc": None,
+    "custody": None,
+    "accommodation": None,
+    "safety_planning": "cin_cp",
+    "contingency": None,
+    "training": "workforce_caseloads",
+    "family_time": "children_in_care",
+    "young_carers": None,
+    "children_in_care": "children_in_care",
+    "family_network": None,
+    "partnership": "partnership_working",
+}
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A finer subject inspectors write about, under a practice theme (``theme``, a name in
+    :data:`THEMES`, or None for subjects no practice theme covers: neglect, custody ...).
+    ``aspect`` marks what cuts across subjects (delay, oversight, partnership): sharing only
+    an aspect does not make two texts about the same thing."""
+
+    name: str
+    label: str
+    pattern: re.Pattern[str]
+    theme: str | None
+    aspect: bool = False
+
+
+def _subject(name: str, label: str, pattern: str, aspect: bool = False) -> Subject:
+    # patterns are matched against lower-cased text (faster than re.IGNORECASE)
+    return Subject(name, label, re.compile(pattern), _PARENT[name], aspect)
+
+
+#: The finer subjects, with their synonyms and abbreviations, in the order the diff reads
+#: them. To extend: add a term to a pattern, or a subject here and its practice theme in
+#: :data:`_PARENT` (``tests/test_themes.py`` checks that every subject has one).
+SUBJECTS: tuple[Subject, ...] = (
+    _subject(
+        "plo",
+        "pre-proceedings (PLO)",
+        r"pre-?\s?proceedings|public law outline|\bplo\b|letters? before proceedings"
+        r"|legal gateway|legal planning",
+    ),
+    _subject(
+        "court",
+        "care proceedings and court",
+        r"care proceedings|\bcourts?\b|judiciary|cafcass|legal orders?|care orders?",
+    ),
+    _subject(
+        "cin_cp",
+        "child in need and child protection plans",
+        r"child[- ]in[- ]need|\bcin\b|child protection (plans?|planning|conferences?|chairs?)"
+        r"|core groups?|\bcp plans?\b|protection plans?",
+    ),
+    _subject(
+        "strategy",
+        "strategy meetings and section 47 enquiries",
+        r"strategy (meetings?|discussions?)|section 47|\bs47\b|child protection enquir",
+    ),
+    _subject(
+        "front_door",
+        "front door (MASH, contacts and referrals)",
+        r"front[- ]door|\bmash\b|multi-agency safeguarding hub|\bmarat\b|contacts? and referrals?"
+        r"|referral and assessment|first response|\bthresholds?\b|\bscreening\b|re-?referrals?"
+        r"|repeat referrals?|duty (and assessment )?teams?|\bcontacts\b",
+    ),
+    _subject(
+        "out_of_hours",
+        "out-of-hours service",
+        r"out[- ]of[- ]hours|out of (office|normal working) hours|emergency duty|\bedt\b",
+    ),
+    _subject("early_help", "early help", r"early help|edge[- ]of[- ]care"),
+    _subject("assessment", "assessments", r"\bassessments?\b|chronolog(y|ies)"),
+    # not an education, health and care plan (special educational needs)
+    _subject("care_planning", "care plans and reviews", r"(?<!health and )care plan"),
+    _subject(
+        "permanence",
+        "permanence and adoption",
+        r"permanence|permanent (homes?|carers?|placements?|famil|arrangements?|plans?)"
+        r"|long-term (fostering|matches|foster)|adopt(ion|ive|ers?)"
+        r"|placed with (their )?parents|placement with parents|placements? with parents"
+        r"|revocation|discharge",
+    ),
+    _subject("sgo", "special guardianship (SGO)", r"special guardianship|\bsgos?\b"),
+    _subject("iro", "independent reviewing officers (IRO)", r"reviewing officers?|\biro"),
+    _subject(
+        "lado",
+        "allegations against adults (LADO)",
+        r"local authority designated officer|\blado\b|allegations? (against|about|relating to)",
+    ),
+    _subject(
+        "pa",
+        "personal advisers",
+        r"personal advis[eo]rs?|\bpas\b|after-?care workers?|leaving care workers?",
+    ),
+    _subject("pathway", "pathway plans", r"pathway plan"),
+    _subject(
+        "care_leavers",
+        "care leavers",
+        r"care leavers?|care[- ]experienced|leaving care|staying put"
+        r"|independen(ce|t living)|transition (in)?to adulthood|local offer",
+    ),
+    _subject(
+        "supervision",
+        "supervision and management oversight",
+        r"supervision|supervisory|reflective discussion|\boversight\b|management grip|scrutiny",
+    ),
+    _subject("caseloads", "caseloads", r"caseloads?|case loads?|workloads?"),
+    _subject(
+        "workforce",
+        "workforce stability",
+        r"recruitment and retention|(staff|social workers?|workforce) recruitment"
+        r"|recruit(ment of|ing)? (staff|social workers|managers)|retention|turnover"
+        r"|agency (staff|workers|social workers)|interim"
+        r"|stable workforce|workforce stability|changes (of|in) (social )?workers?",
+    ),
+    _subject(
+        "qa",
+        "quality assurance and self-evaluation",
+        r"quality assurance|\baudits?\b|self-?assessment|self-?evaluation"
+        r"|performance (information|data|management|reporting)|data set",
+    ),
+    _subject(
+        "voice",
+        "voice of the child and participation",
+        r"voice of (the )?(child|children|young)|wishes and feelings|children['’]s views"
+        r"|views of (the )?(children|child|young people)|participation|children in care council"
+        r"|\bcicc\b|\bforums?\b|influence|shap(e|ing) (the )?(develop|services)|direct work"
+        r"|lived experience|listen",
+    ),
+    _subject(
+        "life_story", "life-story work", r"life[- ]?story|later[- ]life letters?|life history"
+    ),
+    _subject("private_fostering", "private fostering", r"private(ly)? fostering"),
+    _subject(
+        "missing",
+        "missing children and return home interviews",
+        r"missing (from (home|care)|episodes?)|go(es|ing)? missing|return home interviews?"
+        r"|\brhis?\b"
+        r"|missing-from-home",
+    ),
+    _subject(
+        "exploitation",
+        "exploitation",
+        r"exploit|\bcse\b|\bcce\b|county lines|complex safeguarding|contextual safeguarding"
+        r"|national referral mechanism",
+    ),
+    _subject(
+        "disabled",
+        "disabled children",
+        r"disabled|disabilit|complex and additional needs|additional needs|complex needs",
+    ),
+    _subject("homeless", "homeless 16- and 17-year-olds", r"homeless"),
+    _subject(
+        "timescales",
+        "timescales, drift and delay",
+        r"timescales?|time-?bound|timeframes?|timeliness|\bdrift\b|\bdelay|too long|waiting",
+        aspect=True,
+    ),
+    _subject("neglect", "neglect", r"\bneglect"),
+    _subject("domestic_abuse", "domestic abuse", r"domestic (abuse|violence)"),
+    _subject(
+        "ehe",
+        "home education and children missing education",
+        r"home educat|elective home|missing (from|out of) education",
+    ),
+    _subject(
+        "education",
+        "education, employment and training",
+        r"virtual school|personal education plans?|\bpeps?\b|education, (employment|training)"
+        r"|employment(,)? (or|and) training|apprenticeships?|universit|\bneet\b|pupil premium"
+        r"|\bexclu(ded|sions?) from school|(fixed-term|permanent|school) exclusions?"
+        r"|\bsuspensions?\b|key stage \d|attainment|school attendance",
+    ),
+    _subject(
+        "health",
+        "health and emotional well-being",
+        r"health (assessments?|needs)|camhs|mental health|emotional (health|well-?being)"
+        r"|dental|therap",
+    ),
+    _subject("corporate_parenting", "corporate parenting", r"corporate parent"),
+    _subject(
+        "sufficiency",
+        "placements and sufficiency",
+        r"sufficiency|unregistered|unregulated|placement (stability|moves|disruptions?)"
+        r"|foster carers?|fostering (service|panel|households?)|residential|children['’]s homes?",
+    ),
+    _subject("uasc", "unaccompanied asylum-seeking children", r"unaccompanied|asylum"),
+    _subject(
+        "custody",
+        "custody and youth justice",
+        r"custody|youth justice|youth offending|\bprisons?\b|secure (training cent|estate)"
+        r"|young offender",
+    ),
+    _subject("accommodation", "accommodation and housing", r"accommodation|housing|tenanc"),
+    _subject("safety_planning", "safety planning", r"safety plan"),
+    _subject("contingency", "contingency planning", r"contingency", aspect=True),
+    _subject(
+        "training",
+        "training and learning",
+        r"(?<!employment and )(?<!employment or )(?<!employment, or )(?<!education, )"
+        r"(?<!education and )\btraining|learning offer|learning culture",
+        aspect=True,
+    ),
+    _subject(
+        "family_time",
+        "family time and siblings",
+        r"family time|brothers and sisters|siblings|contact with (their )?(famil|parents)",
+    ),
+    _subject("young_carers", "young carers", r"young carers?"),
+    _subject(
+        "children_in_care",
+        "children in care",
+        r"children in care|looked[- ]after|in care\b|cared for children|care orders?",
+    ),
+    _subject(
+        "family_network",
+        "family networks and kinship care",
+        r"family networks?|family group conferenc|wider family|extended family|kinship"
+        r"|connected (carers?|persons?)",
+    ),
+    _subject("partnership", "multi-agency partnership", r"partnership|multi-agency", aspect=True),
+)

@@ -103,6 +103,8 @@ def test_salford_pre_proceedings_addressed(salford: ReportDiff) -> None:
     )
     assert plo.reason == "the new report states progress on it since the last inspection"
     assert "plo" in plo.themes
+    # the same practice themes as the report JSON, `ilacs themes` and export
+    assert plo.practice_themes == ["pre_proceedings_plo", "supervision_oversight"]
     first = plo.evidence[0]
     assert (first.source, first.finding_number, first.pages) == ("finding", 3, [2])
     assert first.text == (
@@ -764,6 +766,17 @@ def test_a_restated_subject_names_the_same_aspect() -> None:
         "consistency",
     }
     assert _head_aspects("Strategy discussions") == frozenset()
+
+
+def test_the_diff_reads_the_one_vocabulary() -> None:
+    from ilacs_cli import compare, themes
+
+    # the diff's subjects are themes.py's, each under a practice theme or none
+    assert compare.THEMES is themes.SUBJECTS
+    assert {s.theme for s in themes.SUBJECTS} - {None} <= set(themes.THEME_BY_NAME)
+    # every practice theme has its finer subjects, so the diff can find it
+    assert {s.theme for s in themes.SUBJECTS} >= set(themes.THEME_BY_NAME)
+    assert len({s.name for s in themes.SUBJECTS}) == len(themes.SUBJECTS)
 
 
 def test_every_status_and_change_has_a_style() -> None:
