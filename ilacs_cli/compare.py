@@ -1289,6 +1289,10 @@ _BLANKET_NEGATIVE = re.compile(
 _BLANKET_POSITIVE = re.compile(
     r"(all|most) (of )?(the )?(areas?|recommendations)[^.]{0,40}(last|previous)[^.]{0,40}"
     r"\b(have|has) been (addressed|acted upon|met)"
+    r"|\b(the )?(areas? (for|of) (improvement|development|priority action)|recommendations)"
+    r"[^.]{0,80}\b(last|previous|in \d{4})\b[^.]{0,60}\b(have|has) (all )?been (successfully"
+    r" |fully |effectively |largely )?(addressed|acted upon|met|tackled)"
+    r"|progress is evident in all (of )?the areas"
     r"|(have|has) (addressed|responded to) (all|most) (of )?(the )?(areas?|recommendations)",
     re.IGNORECASE,
 )
@@ -1514,6 +1518,10 @@ def _ledger(
             if blanket_neg:
                 out.append(_blanket(blanket_neg[0], s, base, on))
                 continue
+            if blanket_pos and not on:
+                # only where the new report does not take the subject up at all
+                out.append(_blanket(blanket_pos[0], s, base, on, done=True))
+                continue
             out.append(
                 ImprovementAreaChange(
                     status=ImprovementStatus.NOT_MENTIONED,
@@ -1647,13 +1655,20 @@ def _names_subject(u: _Unit, s: _Subject) -> bool:
     return False
 
 
-def _blanket(u: _Unit, s: _Subject, base: dict, on: list[_Hit]) -> ImprovementAreaChange:
+def _blanket(
+    u: _Unit, s: _Subject, base: dict, on: list[_Hit], done: bool = False
+) -> ImprovementAreaChange:
+    """The verdict of a statement about the whole of the last list, for an item the new
+    report does not otherwise judge."""
     return ImprovementAreaChange(
-        status=ImprovementStatus.PERSISTING,
-        reason="the new report says the last inspection's areas for improvement are not all "
+        status=ImprovementStatus.ADDRESSED if done else ImprovementStatus.PERSISTING,
+        reason="the new report says the last inspection's areas for improvement have been "
+        "addressed, and does not judge this one otherwise"
+        if done
+        else "the new report says the last inspection's areas for improvement are not all "
         "addressed, and does not show this one is",
         evidence=[_evidence(u, 1.0)] + [_hit_evidence(h) for h in on[:1]],
-        confidence=0.5,
+        confidence=0.4 if done else 0.5,
         subject=s.head,
         **base,
     )

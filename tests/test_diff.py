@@ -628,6 +628,31 @@ def test_blanket_statement_about_the_last_list_decides(samples: dict[str, Report
         assert ledger[i].evidence[0].text.startswith("The areas for improvement identified")
 
 
+def test_blanket_statement_that_the_last_list_is_done_decides_the_untouched(
+    samples: dict[str, Report],
+) -> None:
+    old = _letter(samples["trafford-2019"], OLD_ITEMS, ["Old finding."], [])
+    new = _letter(
+        samples["trafford-2022"],
+        [],
+        [
+            "Life-story work is inconsistent and too many children wait for it.",
+            "Leaders have invested in new offices.",
+        ],
+        [
+            "The areas for improvement identified during the inspection in 2019 have been "
+            "addressed with rigour and pace."
+        ],
+    )
+    ledger = {c.old_index: c for c in diff(old, new).improvement_areas}
+    # what the new report judges keeps its own verdict; the untouched follow the statement
+    assert ledger[1].status is ImprovementStatus.PERSISTING
+    for i in (2, 3):
+        assert ledger[i].status is ImprovementStatus.ADDRESSED
+        assert ledger[i].evidence[0].text.startswith("The areas for improvement identified")
+        assert ledger[i].confidence == 0.4
+
+
 def test_back_reference_on_another_subject_does_not_decide(samples: dict[str, Report]) -> None:
     old = _letter(samples["trafford-2019"], OLD_ITEMS, ["Old finding."], [])
     new = _letter(
