@@ -56,6 +56,37 @@ def test_the_labelled_set_uses_the_vocabulary_names():
     assert sum(i["type"] == "focus" for i in items) >= 30
 
 
+def test_the_held_out_set_is_in_the_same_form_and_shares_no_item_with_the_first():
+    from conftest import ROOT
+
+    truth = ROOT / "tests" / "truth"
+    first = json.loads((truth / "themes_truth.json").read_text("utf-8"))
+    held = json.loads((truth / "themes_heldout.json").read_text("utf-8"))
+    assert (len(held), sum(i["type"] == "focus" for i in held)) == (84, 14)
+    assert {i["type"] for i in held} == {"improvement_area", "focus"}
+    assert {t for item in held for t in item["themes"]} <= set(THEME_BY_NAME)
+    assert all(set(i) >= {"id", "doc", "kind", "text", "themes"} for i in held)
+    assert not {i["id"] for i in held} & {i["id"] for i in first}
+    assert not {" ".join(i["text"].split()) for i in held} & {
+        " ".join(i["text"].split()) for i in first
+    }
+    # the merged file is the reader's labels on the given items, nothing changed
+    given = json.loads((truth / "themes_heldout" / "themes_labels.json").read_text("utf-8"))
+    assert {g["id"]: g["themes"] for g in given} == {i["id"]: i["themes"] for i in held}
+
+
+def test_themes_check_prints_each_set_and_both(capsys):
+    import themes_check
+
+    items = themes_check.load()
+    assert {i["set"] for i in items} == {"development", "held-out"}
+    themes_check.run(items)
+    out = capsys.readouterr().out
+    assert "themes (development set): 111 labelled items" in out
+    assert "themes (held-out set): 84 labelled items (70 improvement areas, 14 visit foci)" in out
+    assert "themes (development and held-out): 195 labelled items" in out
+
+
 # -- what triggers a theme -------------------------------------------------------------------
 
 
