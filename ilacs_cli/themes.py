@@ -189,7 +189,10 @@ THEMES: tuple[Theme, ...] = (
         ),
         acronyms=("CIN", "CP", "S47"),
         unless=(r"assessment (teams?|services?|hubs?)",),
-        weak=(r"(social work )?assessments?( of need)?", r"assess(ing|ed)? (risk|need)s?"),
+        weak=(
+            r"(social work )?assessments?( of need)?",
+            r"assess(ing|ed|es)? (the )?(risks?|needs?)",
+        ),
         weak_unless=(
             "children_in_care",
             "care_leavers",
@@ -399,6 +402,7 @@ THEMES: tuple[Theme, ...] = (
             r"|decision-making|finding|search(es)?)",
             r"unregistered",
             r"unregulated",
+            r"supported accommodation",
             r"children's homes?",
             r"residential (homes?|provision|placements?|care|settings?)",
             r"recruit\w* (of )?(new |more )?(foster carers|foster families|adopters|carers)",
@@ -472,8 +476,7 @@ THEMES: tuple[Theme, ...] = (
             r"supervisions?",
             r"supervisory",
             r"supervis(e|ed|ing)",
-            r"(management|managerial|senior|leadership|strategic|manager) oversight",
-            r"oversight",
+            r"(management|managerial|senior|leadership|manager) oversight",
             r"(management|managerial|managers?'?) (grip|challenge|scrutiny|direction|decisions?"
             r"|decision-making|footprint)",
             r"managers' (grip|challenge|scrutiny|direction|decisions?|decision-making)",
@@ -484,8 +487,12 @@ THEMES: tuple[Theme, ...] = (
             r"(reviewed|evaluated|overseen|monitored|scrutinised|checked) by (\w+ ){0,2}managers?",
             r"managers? (review|evaluate|oversee|scrutinise|monitor|check)\w*",
         ),
-        # a supervision order is the court's order, not the supervision of staff
-        unless=(r"supervision orders?",),
+        # a supervision order is the court's order, not the supervision of staff; strategic
+        # or corporate oversight is governance, not managers' oversight of practice
+        unless=(r"supervision orders?", r"(strategic|corporate|governance) oversight"),
+        # "oversight" alone is managers' unless the text is about partners' or a board's
+        weak=(r"oversight",),
+        weak_unless=("partnership_working",),
     ),
     Theme(
         "quality_assurance",
@@ -539,7 +546,9 @@ THEMES: tuple[Theme, ...] = (
             r"information sharing",
             r"safeguarding children (board|partnership)",
         ),
-        acronyms=("LSCB", "LSCP", "MAPPA", "MARAC"),
+        # a local safeguarding children board or partnership by its local acronym: LSCB,
+        # HSCB, SSCB, RCSCB, LSCP ...
+        acronyms=("[A-Z]{0,4}SCBs?", "[A-Z]{0,4}SCPs?", "MAPPA", "MARAC"),
         weak=(r"partner\w*",),
         weak_unless=("children_in_care", "care_leavers", "permanence_adoption"),
     ),
@@ -567,9 +576,14 @@ THEMES: tuple[Theme, ...] = (
             r"(children|young people|children's|young people's|child's|they|them|their) "
             r"(\w+ ){0,3}influenc(e|es|ed|ing)",
             r"influence of (the )?(children|young people)",
-            r"(children|young people) (in care )?councils?",
+            # "Children in Care Council": children in care and their voice, both
+            r"(children|young people)('s)? councils?",
+            r"in care councils?",
+            r"seen alone",
             r"(feedback|views) (from|of) (the )?(children|young people|child)",
             r"(engagement|consultation|consulting) with (the )?(children|young people)",
+            r"(engage|consult)(s|ed|ing)? (and consult )?(with )?(\w+ ){0,4}"
+            r"(children|young people)",
             r"involve(ment|d)? (of )?(children|young people)",
             r"(children|young people)'s involvement",
             r"(children|young people)'s (own )?experiences?",

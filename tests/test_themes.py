@@ -258,6 +258,61 @@ def test_performance_measures_are_quality_assurance():
     assert names("Agree an appropriate range of performance measures.") == ["quality_assurance"]
 
 
+# (the classes below were found in the held-out set's disagreements, after its first
+# measurement: see the README)
+
+
+def test_a_local_safeguarding_board_by_its_own_acronym_is_partnership_working():
+    for board in ("LSCB", "HSCB", "SSCB", "RCSCB", "LSCP"):
+        assert names(f"Ensure that the {board} reviews its policies.") == ["partnership_working"], (
+            board
+        )
+    assert names("Scrutiny by the board.") == []
+
+
+def test_a_children_in_care_council_is_children_in_care_and_their_voice():
+    assert names("Revitalise the Children in Care Council.") == [
+        "children_in_care",
+        "voice_of_child",
+    ]
+    assert names("The young people's council.") == ["voice_of_child"]
+
+
+def test_consulting_and_engaging_children_and_seeing_them_alone_is_their_voice():
+    assert names("Engage and consult with a wider range of children and families.") == [
+        "voice_of_child"
+    ]
+    assert names("Children are seen and seen alone.") == ["voice_of_child"]
+    assert names("Engage with partners.") == ["partnership_working"]
+
+
+def test_strategic_or_a_partners_oversight_is_not_managers_oversight():
+    assert names("Strengthen its operational and strategic oversight of arrangements.") == []
+    assert names("Systems with partner agencies for the oversight of children in custody.") == [
+        "partnership_working"
+    ]
+    assert names("Urgently ensure that the SSCB has oversight of private fostering.") == [
+        "private_fostering",
+        "partnership_working",
+    ]
+    # oversight of practice stays managers' oversight
+    assert names("The quality and consistency of oversight and challenge by IROs.") == [
+        "children_in_care",
+        "supervision_oversight",
+    ]
+    assert names("Senior management oversight of plans.") == ["supervision_oversight"]
+
+
+def test_supported_accommodation_is_placement_sufficiency():
+    assert "placement_sufficiency" in names(
+        "Children aged 16 or 17 being considered for supported accommodation."
+    )
+
+
+def test_assessing_the_risks_is_child_in_need_and_child_protection_work():
+    assert names("Social workers should, in every case, assess the risks.") == ["cin_cp"]
+
+
 def test_a_focus_is_read_without_its_account_of_the_evidence():
     focus = (
         "Inspectors looked at the local authority’s arrangements for care leavers. They "
