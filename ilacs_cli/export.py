@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from .models import GRADE_RANK, Area, Grade, Kind, Report
+from .models import GRADE_RANK, Area, Grade, Kind, Report, ThemeHit
 from .register import register
+from .themes import focus_themes, themes_of
 
 __all__ = [
     "with_site_facts",
@@ -147,6 +148,8 @@ DOCUMENT_COLUMNS = [
     "days_since_previous",
     "source_url",
     "sha256",
+    "focus_themes",
+    "focus_theme_phrases",
 ]
 
 
@@ -192,6 +195,7 @@ def documents(reports: list[Report]) -> tuple[list[str], list[Row]]:
             else None,
             "source_url": _site(r, "source_url") or _site(r, "url"),
             "sha256": r.source.sha256,
+            **_theme_cells(focus_themes(r.focus), "focus_themes", "focus_theme_phrases"),
         }
         for a in AREAS:
             g = grades.get(a)
@@ -290,6 +294,17 @@ def latest(reports: list[Report]) -> tuple[list[str], list[Row]]:
 ITEM_COLUMNS = ["id", "urn", "slug", "authority", "kind", "date"]
 
 
+def _theme_cells(hits: list[ThemeHit], names: str, phrases: str) -> Row:
+    """Themes as two cells: their names and, in the same order, the phrase (as printed)
+    that named each, both ``;``-joined (a phrase is words, spaces and hyphens: it holds no
+    ``;``); None for none. Read afresh with :mod:`ilacs_cli.themes`, as ``ilacs themes``
+    does, so reports saved before the vocabulary (or before a change to it) get today's."""
+    return {
+        names: ";".join(h.name for h in hits) or None,
+        phrases: ";".join(" ".join(h.phrase.split()) for h in hits) or None,
+    }
+
+
 def _item_base(r: Report) -> Row:
     la = r.local_authority
     return {
@@ -304,7 +319,16 @@ def _item_base(r: Report) -> Row:
 
 def improvement_areas(reports: list[Report]) -> tuple[list[str], list[Row]]:
     """One row per improvement area (and priority action), in the report's order."""
-    columns = [*ITEM_COLUMNS, "n", "area", "priority", "text", "framework_refs"]
+    columns = [
+        *ITEM_COLUMNS,
+        "n",
+        "area",
+        "priority",
+        "text",
+        "framework_refs",
+        "themes",
+        "theme_phrases",
+    ]
     rows = []
     for r in sorted(reports, key=_key):
         base = _item_base(r)
@@ -317,6 +341,7 @@ def improvement_areas(reports: list[Report]) -> tuple[list[str], list[Row]]:
                     "priority": item.priority,
                     "text": item.text,
                     "framework_refs": ";".join(item.framework_refs) or None,
+                    **_theme_cells(themes_of(item.text), "themes", "theme_phrases"),
                 }
             )
     return columns, rows

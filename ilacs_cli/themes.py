@@ -30,8 +30,9 @@ range of evidence, including ... quality assurance information"): see :func:`foc
 
 To add a theme, append a :class:`Theme` to :data:`THEMES`; to catch more wording, add a
 term. ``tests/test_themes.py`` checks the vocabulary's shape, and ``make corpus`` prints the
-precision and recall of every theme against the hand-labelled set in
-``tests/truth/themes_truth.json``.
+precision and recall of every theme against the hand-labelled sets in
+``tests/truth/themes_truth.json`` (development) and ``tests/truth/themes_heldout.json``
+(held out: labelled by another reader, measured once the rules were written).
 """
 
 from __future__ import annotations
@@ -127,6 +128,12 @@ def _compile(terms: Iterable[str]) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(_term(t) for t in terms) + r")\b")
 
 
+#: Education, employment and training, the three in any order and any joining.
+_EET = (
+    r"(education|employment|training),? (and |or )?(education|employment|training),? "
+    r"(and |or )?(education|employment|training)"
+)
+
 #: The vocabulary, in the order themes are listed. Names are a public contract (they are in
 #: the JSON): add themes and terms freely, never rename one.
 THEMES: tuple[Theme, ...] = (
@@ -149,6 +156,8 @@ THEMES: tuple[Theme, ...] = (
             r"referrals?",
             r"re-referrals?",
             r"(multi-agency )?(screening|triage)",
+            r"multi-agency referral and (risk )?assessment teams?",
+            r"multi-agency risk assessment teams?",
             r"(police |domestic abuse |domestic violence )?notifications?",
             r"step(s|ped|ping)? (up|down)",
             r"(parental |informed )?consent",
@@ -183,7 +192,10 @@ THEMES: tuple[Theme, ...] = (
         ),
         acronyms=("CIN", "CP", "S47"),
         unless=(r"assessment (teams?|services?|hubs?)",),
-        weak=(r"(social work )?assessments?( of need)?", r"assess(ing|ed)? (risk|need)s?"),
+        weak=(
+            r"(social work )?assessments?( of need)?",
+            r"assess(ing|ed|es)? (the )?(risks?|needs?)",
+        ),
         weak_unless=(
             "children_in_care",
             "care_leavers",
@@ -300,7 +312,12 @@ THEMES: tuple[Theme, ...] = (
             r"permanent (plans?|homes?|carers?|placements?|famil(y|ies)|arrangements?|options?)",
             r"permanency",
             r"long-term (foster\w*|carers?|match(es|ing)?|homes?|plans?|placements?)",
-            r"adopt\w*",
+            # adoption, adopters, adopted children; not the verb ("adopt a range of measures")
+            r"adoptions?",
+            r"adopt(ers?|ive|ees?)",
+            r"adopted (child|children|young people|people|persons?|adults?)",
+            r"(children|child|young people|siblings?|babies|baby) (\w+ ){0,3}adopted",
+            r"adopt (a |the |their )?(child|children|baby|babies|siblings?)",
             r"special guardian\w*",
             r"reunification",
             r"reunified",
@@ -332,7 +349,9 @@ THEMES: tuple[Theme, ...] = (
             r"after-care",
             r"aged 18 (to|and) 25",
             r"independent living",
-            r"(not in )?education,? employment,? (or|and) training",
+            # education, employment and training, in any order ("not in education,
+            # employment or training", "education, training and employment")
+            r"(not in )?" + _EET,
             r"young adults?",
         ),
         acronyms=("PA", "NEET"),
@@ -386,6 +405,7 @@ THEMES: tuple[Theme, ...] = (
             r"|decision-making|finding|search(es)?)",
             r"unregistered",
             r"unregulated",
+            r"supported accommodation",
             r"children's homes?",
             r"residential (homes?|provision|placements?|care|settings?)",
             r"recruit\w* (of )?(new |more )?(foster carers|foster families|adopters|carers)",
@@ -441,6 +461,8 @@ THEMES: tuple[Theme, ...] = (
         unless=(
             r"(education|employment),? (and|or) training",
             r"employment,? (education )?(and|or) training",
+            _EET,
+            r"secure training (centres?|units?)",
             r"recruit\w* (of )?(new |more )?(foster carers|foster families|adopters|carers)",
             r"foster carer recruitment",
             r"the workforce is equipped and effective",
@@ -457,8 +479,7 @@ THEMES: tuple[Theme, ...] = (
             r"supervisions?",
             r"supervisory",
             r"supervis(e|ed|ing)",
-            r"(management|managerial|senior|leadership|strategic|manager) oversight",
-            r"oversight",
+            r"(management|managerial|senior|leadership|manager) oversight",
             r"(management|managerial|managers?'?) (grip|challenge|scrutiny|direction|decisions?"
             r"|decision-making|footprint)",
             r"managers' (grip|challenge|scrutiny|direction|decisions?|decision-making)",
@@ -469,6 +490,12 @@ THEMES: tuple[Theme, ...] = (
             r"(reviewed|evaluated|overseen|monitored|scrutinised|checked) by (\w+ ){0,2}managers?",
             r"managers? (review|evaluate|oversee|scrutinise|monitor|check)\w*",
         ),
+        # a supervision order is the court's order, not the supervision of staff; strategic
+        # or corporate oversight is governance, not managers' oversight of practice
+        unless=(r"supervision orders?", r"(strategic|corporate|governance) oversight"),
+        # "oversight" alone is managers' unless the text is about partners' or a board's
+        weak=(r"oversight",),
+        weak_unless=("partnership_working",),
     ),
     Theme(
         "quality_assurance",
@@ -481,12 +508,21 @@ THEMES: tuple[Theme, ...] = (
             r"self-evaluation",
             r"self-assessment",
             r"performance (information|data|management|reporting|framework|monitoring"
-            r"|indicators?|reports?)",
+            r"|indicators?|reports?|measures?|measurement)",
             r"management information",
             r"data",
             r"learning from (audits?|practice reviews?|reviews?|complaints)",
         ),
-        unless=(r"audit trails?",),
+        unless=(
+            r"audit trails?",
+            # a child's own plan checked by the officer who reviews it (an IRO, a conference
+            # chair): case work on that plan, not how leaders know the quality of practice
+            r"quality assur\w* (of|on) (the )?(individual )?(child's |children's "
+            r"|young people's |their )?(own )?(care |child protection |child in need "
+            r"|pathway )?plans?",
+            r"quality assur(e|es|ed|ing) (the )?(individual )?(child's |children's "
+            r"|young people's |their |care |child protection |child in need |pathway )+plans?",
+        ),
     ),
     Theme(
         "partnership_working",
@@ -496,6 +532,8 @@ THEMES: tuple[Theme, ...] = (
         terms=(
             r"partnerships? working",
             r"partner agencies",
+            r"multi-agency risk assessment conferences?",
+            r"multi-agency public protection arrangements?",
             r"multi-agency",
             r"inter-agency",
             r"multi-disciplinary",
@@ -511,7 +549,9 @@ THEMES: tuple[Theme, ...] = (
             r"information sharing",
             r"safeguarding children (board|partnership)",
         ),
-        acronyms=("LSCB", "LSCP", "MAPPA", "MARAC"),
+        # a local safeguarding children board or partnership by its local acronym: LSCB,
+        # HSCB, SSCB, RCSCB, LSCP ...
+        acronyms=("[A-Z]{0,4}SCBs?", "[A-Z]{0,4}SCPs?", "MAPPA", "MARAC"),
         weak=(r"partner\w*",),
         weak_unless=("children_in_care", "care_leavers", "permanence_adoption"),
     ),
@@ -534,8 +574,19 @@ THEMES: tuple[Theme, ...] = (
             r"direct work",
             r"lived experiences?",
             r"co-produc\w*",
-            r"influence",
-            r"(children|young people) (in care )?councils?",
+            # children's influence, not a board's: "enable children to influence",
+            # "children's collective influence", "how they can influence services"
+            r"(children|young people|children's|young people's|child's|they|them|their) "
+            r"(\w+ ){0,3}influenc(e|es|ed|ing)",
+            r"influence of (the )?(children|young people)",
+            # "Children in Care Council": children in care and their voice, both
+            r"(children|young people)('s)? councils?",
+            r"in care councils?",
+            r"seen alone",
+            r"(feedback|views) (from|of) (the )?(children|young people|child)",
+            r"(engagement|consultation|consulting) with (the )?(children|young people)",
+            r"(engage|consult)(s|ed|ing)? (and consult )?(with )?(\w+ ){0,4}"
+            r"(children|young people)",
             r"involve(ment|d)? (of )?(children|young people)",
             r"(children|young people)'s involvement",
             r"(children|young people)'s (own )?experiences?",

@@ -220,3 +220,87 @@ def test_site_facts_fill_a_report_added_before_it_was_fetched():
     assert filled.source.url == fact.url and filled.published == dt.date(2024, 1, 12)
     [same] = with_site_facts([report], {})
     assert same is report
+
+
+# -- themes: each improvement area's, each visit's focus', in every format ------------------
+
+
+def _sheet_rows(path: Path, sheet: int) -> list[dict[str, str]]:
+    """The rows of worksheet ``sheet`` (1-based) of an xlsxwriter workbook, as header ->
+    cell text (strings from the shared table; numbers and booleans as written)."""
+    with zipfile.ZipFile(path) as book:
+        shared = re.findall(r"<si><t[^>]*>(.*?)</t></si>", _xml(book, "xl/sharedStrings.xml"), re.S)
+        xml = _xml(book, f"xl/worksheets/sheet{sheet}.xml")
+    from html import unescape
+
+    grid: list[dict[str, str]] = []
+    for row in re.findall(r"<row [^>]*>(.*?)</row>", xml, re.S):
+        cells = {}
+        for ref, kind, value in re.findall(r'<c r="([A-Z]+)\d+"([^>]*)>\s*<v>([^<]*)</v>', row):
+            cells[ref] = unescape(shared[int(value)]) if 't="s"' in kind else value
+        grid.append(cells)
+    header = grid[0]
+    return [{header[ref]: v for ref, v in cells.items()} for cells in grid[1:]]
+
+
+def _rows_in(fmt: str, name: str, lib: Library, tmp_path: Path) -> list[dict]:
+    if fmt == "xlsx":
+        target = tmp_path / "t.xlsx"
+        write([name], lib.reports(), "xlsx", target)
+        return _sheet_rows(target, 1)
+    out = io.StringIO()
+    write([name], lib.reports(), fmt, out)
+    if fmt == "csv":
+        return list(csv.DictReader(io.StringIO(out.getvalue())))
+    if fmt == "json":
+        return json.loads(out.getvalue())
+    return [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_improvement_areas_carry_their_themes_and_the_phrases_that_named_them(lib, fmt, tmp_path):
+    rows = _rows_in(fmt, "improvement_areas", lib, tmp_path)
+    salford = next(r for r in rows if r["id"] == "salford-2023-11-10-ilacs")
+    assert salford["text"].startswith("Management oversight of pre-proceedings work")
+    assert salford["themes"] == "pre_proceedings_plo;supervision_oversight"
+    assert salford["theme_phrases"] == "pre-proceedings;Management oversight"
+    trafford = {int(r["n"]): r for r in rows if r["id"] == "trafford-2022-12-02-ilacs"}
+    assert (trafford[2]["themes"], trafford[2]["theme_phrases"]) == ("homeless_16_17", "homeless")
+    assert (trafford[4]["themes"], trafford[4]["theme_phrases"]) == (
+        "children_in_care;voice_of_child",
+        "life-story work;direct work",
+    )
+    # added after the columns there were, which keep their places
+    columns, _ = table("improvement_areas", lib.reports())
+    assert columns[-3:] == ["framework_refs", "themes", "theme_phrases"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_documents_carry_each_visits_focus_themes(lib, fmt, tmp_path):
+    rows = {r["id"]: r for r in _rows_in(fmt, "documents", lib, tmp_path)}
+    visit = rows["salford-2025-10-15-focused-visit"]
+    assert visit["focus_themes"] == "cin_cp;pre_proceedings_plo"
+    assert visit["focus_theme_phrases"] == "children in need;pre-proceedings"
+    # an inspection has no focus: blank in csv, null in JSON, no cell in xlsx
+    inspection = rows["salford-2023-11-10-ilacs"]
+    blank = {"csv": ""}.get(fmt)
+    assert inspection.get("focus_themes") == blank == inspection.get("focus_theme_phrases")
+    assert DOCUMENT_COLUMNS[-3:] == ["sha256", "focus_themes", "focus_theme_phrases"]
+
+
+def test_export_reads_themes_afresh_for_reports_saved_before_them(reports, _library_in_tmp):
+    """A report saved before the vocabulary existed carries no themes in its JSON: the
+    export reads its texts with today's vocabulary, as `ilacs themes` does."""
+    report = reports("salford-2025.pdf")
+    bare = report.model_copy(
+        update={
+            "focus_themes": [],
+            "improvement_areas": [
+                ia.model_copy(update={"themes": []}) for ia in report.improvement_areas
+            ],
+        }
+    )
+    _, [doc] = table("documents", [bare])
+    assert doc["focus_themes"] == "cin_cp;pre_proceedings_plo"
+    _, items = table("improvement_areas", [bare])
+    assert items[0]["themes"] == "cin_cp" and items[0]["theme_phrases"] == "child in need"

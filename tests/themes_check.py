@@ -1,13 +1,23 @@
-"""Precision and recall of the practice themes against the hand-labelled set.
+"""Precision and recall of the practice themes against the hand-labelled sets.
 
-``tests/truth/themes_truth.json`` holds improvement areas and visit foci from the corpus,
-each with the themes a reader (who did not see ilacs' output) gave it. This script reads
-each item's text with :func:`ilacs_cli.themes.themes_of` (improvement areas) or
-:func:`ilacs_cli.themes.focus_themes` (foci) and prints, per theme, the labelled examples,
-true and false positives, false negatives, precision and recall. ``make corpus`` runs it.
+Two sets of improvement areas and visit foci from the corpus, each item with the themes a
+reader (who did not see ilacs' output) gave it:
 
-Usage: python tests/themes_check.py [--misses]   (--misses lists every disagreement)
-Exit 1 when a theme with at least MIN_EXAMPLES labelled examples is below TARGET.
+- ``tests/truth/themes_truth.json``: the development set, which the rules were written
+  against;
+- ``tests/truth/themes_heldout.json``: the held-out set, labelled by another reader, none of
+  its items in the first, seen only once the rules were final (its reader's files as given
+  are in ``tests/truth/themes_heldout/``).
+
+This script reads each item's text with :func:`ilacs_cli.themes.themes_of` (improvement
+areas) or :func:`ilacs_cli.themes.focus_themes` (foci) and prints, per theme, the labelled
+examples, true and false positives, false negatives, precision and recall: one table for
+each set and one for both. ``make corpus`` runs it.
+
+Usage: python tests/themes_check.py [--misses] [--corpus DIR]
+  --misses lists every disagreement; --corpus reads each item's text as extracted now.
+Exit 1 when a theme with at least MIN_EXAMPLES labelled examples (in both sets together)
+is below TARGET.
 """
 
 from __future__ import annotations
@@ -23,6 +33,9 @@ sys.path.insert(0, str(ROOT))
 from ilacs_cli.themes import THEMES, focus_themes, themes_of  # noqa: E402
 
 TRUTH = ROOT / "tests" / "truth" / "themes_truth.json"
+HELDOUT = ROOT / "tests" / "truth" / "themes_heldout.json"
+#: The labelled sets, in the order their tables are printed.
+SETS = {"development": TRUTH, "held-out": HELDOUT}
 TARGET = 0.9
 MIN_EXAMPLES = 5
 
@@ -77,22 +90,51 @@ def ratio(a: int, b: int) -> float | None:
 
 
 def load() -> list[dict]:
-    return json.loads(TRUTH.read_text(encoding="utf-8"))
+    """Every labelled item of every set that exists, each with its ``set`` (a key of
+    :data:`SETS`)."""
+    items = []
+    for name, path in SETS.items():
+        if path.exists():
+            items += [{**item, "set": name} for item in json.loads(path.read_text("utf-8"))]
+    return items
 
 
 def run(items: list[dict], texts: dict[str, str] | None = None, misses: bool = False) -> int:
-    """Print the table; 1 if a theme with MIN_EXAMPLES labelled examples is below TARGET."""
+    """Print a table for each set the items come from and, when there are several, one for
+    them all; 1 if a theme with MIN_EXAMPLES labelled examples (in them all) is below
+    TARGET."""
     texts = texts or {}
     unknown = {t for item in items for t in item["themes"]} - {t.name for t in THEMES}
     if unknown:
         print(f"themes check: labels name unknown themes: {sorted(unknown)}", file=sys.stderr)
         return 2
+    ids = [item["id"] for item in items]
+    if len(ids) != len(set(ids)):
+        print("themes check: an item id is in more than one labelled set", file=sys.stderr)
+        return 2
+    names = list(dict.fromkeys(item.get("set", "labelled") for item in items))
+    for name in names:
+        if len(names) > 1:
+            _table(f"{name} set", [i for i in items if i.get("set", "labelled") == name], texts)
+    code = _table(" and ".join(names) if len(names) > 1 else "", items, texts)
+    if misses:
+        for item in items:
+            text = texts.get(item["id"], item["text"])
+            want, got = set(item["themes"]), predicted(item, text)
+            if want != got:
+                print(f"\n{item['id']} ({item.get('set', 'labelled')}) {item['doc']}: {text[:300]}")
+                print(f"  missed: {sorted(want - got)}  extra: {sorted(got - want)}")
+    return code
+
+
+def _table(title: str, items: list[dict], texts: dict[str, str]) -> int:
     table = scores(items, texts)
     kinds = {k: sum(i["type"] == k for i in items) for k in ("improvement_area", "focus")}
-    source = f"; {len(texts)} read from today's extraction, the rest as labelled" if texts else ""
+    read = sum(i["id"] in texts for i in items)
+    source = f"; {read} read from today's extraction, the rest as labelled" if texts else ""
     print(
-        f"\nthemes: {len(items)} labelled items ({kinds['improvement_area']} improvement "
-        f"areas, {kinds['focus']} visit foci{source})"
+        f"\nthemes{' (' + title + ')' if title else ''}: {len(items)} labelled items "
+        f"({kinds['improvement_area']} improvement areas, {kinds['focus']} visit foci{source})"
     )
     header = ("theme", "labelled", "tp", "fp", "fn", "precision", "recall")
     print(
@@ -115,13 +157,6 @@ def run(items: list[dict], texts: dict[str, str] | None = None, misses: bool = F
         f"{'all':<24} {tp + fn:>8} {tp:>4} {fp:>4} {fn:>4} "
         f"{tp / max(tp + fp, 1):>10.2f} {tp / max(tp + fn, 1):>8.2f}"
     )
-    if misses:
-        for item in items:
-            text = texts.get(item["id"], item["text"])
-            want, got = set(item["themes"]), predicted(item, text)
-            if want != got:
-                print(f"\n{item['id']} {item['doc']}: {text[:300]}")
-                print(f"  missed: {sorted(want - got)}  extra: {sorted(got - want)}")
     if below:
         print(f"themes below {TARGET} with >= {MIN_EXAMPLES} examples: {', '.join(below)}")
         return 1
