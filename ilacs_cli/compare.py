@@ -940,7 +940,12 @@ def _subject(text: str) -> _Subject:
     )
 
 
-_CONJUNCTION = re.compile(r",\s*(?:and\s+)?|\s+and\s+(?!then\b)", re.IGNORECASE)
+# "X and the Y" coordinates two noun phrases; "assessment and support for care leavers'
+# health" shares its modifier, so only a determiner after "and" (or a list's comma) splits
+_CONJUNCTION = re.compile(
+    r",\s*(?:and\s+)?|\s+and\s+(?=(?:the|a|an|their|its|all|how|whether|that)\s)",
+    re.IGNORECASE,
+)
 
 
 def _conjuncts(s: _Subject, index: _Index | None = None) -> list[_Subject]:
