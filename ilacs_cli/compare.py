@@ -1106,6 +1106,8 @@ _EVALUATIVE: tuple[tuple[re.Pattern[str], float, bool], ...] = tuple(
             False,
         ),
         (r"\black of\b|\black\b|\babsence of\b", -1.0, True),
+        # "some children continue to experience the impact of changes of social worker"
+        (r"\bcontinues? to (experience|face|wait|be affected)\b", -1.5, True),
         (r"\bremains? (a|an) (area|weakness|concern|challenge)", -2.0, True),
         (
             r"\b(still|continue[sd]? to) (be )?(an? )?"
@@ -1246,8 +1248,22 @@ def stance(text: str, subject: _Subject | None = None) -> float:
                 # subject of its own after one on it ("..., although frequency is
                 # inconsistent") goes on about the same thing
                 on = 0.5
-        total += weight * on * clause_polarity(clause)
+        polarity_ = clause_polarity(clause)
+        if polarity_ > 0 and _FEW.search(clause):
+            # good news for "some children" says it is not so for the rest
+            polarity_ *= _FEW_SHARE
+        total += weight * on * polarity_
     return total
+
+
+#: Ofsted's quantifiers for a minority ("some", "a few", "a small number of" children).
+_FEW = re.compile(
+    r"\b(some|a few|a small number of|a minority of|few|not all)\b(\s+\w+)?\s+"
+    r"(children|young people|care leavers|families|parents|social workers|staff|workers)\b"
+    r"|^\s*(some|a few)\b",
+    re.IGNORECASE,
+)
+_FEW_SHARE = 0.0  # good news for a minority does not show the weakness is gone
 
 
 # Back-references and blanket statements --------------------------------------------------

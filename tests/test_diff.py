@@ -574,6 +574,14 @@ def test_subject_is_the_head_not_a_side_phrase(text: str, head: str) -> None:
             -1,
         ),
         ("Care leavers are well supported into education, despite some delays in housing.", 1),
+        # "continue to experience" the thing the item was about
+        (
+            "However, some children continue to experience the impact of changes of social worker.",
+            -1,
+        ),
+        # good news for a minority of children is not good news about the service
+        ("Some children's views are regularly and sensitively captured.", 0),
+        ("Most children's views are regularly and sensitively captured.", 1),
         # what follows "too X to" does not happen
         ("Audits remain too compliance-focused to be driving improved practice effectively.", -1),
     ],
