@@ -380,7 +380,9 @@ _POSITIVE = frozenset(
     progressed addressed appropriate appropriately consistent consistently regular regularly
     detailed proactive proactively highly valued impressive skilled sensitive sensitively
     stable tangible established meaningful strengths sustained
-    outstanding""".split()
+    outstanding diligent meticulous rigorous rigorously careful carefully tenacious insightful
+    astute dedicated committed responsive creative exceptional exceptionally excellent
+    innovative well-considered child-centred attentive""".split()
 )
 _NEGATIVE = frozenset(
     """weak weaker weakness weaknesses poor poorly inconsistent inconsistency inconsistently
@@ -389,7 +391,9 @@ _NEGATIVE = frozenset(
     ineffective lack lacks lacking delay delays delayed drift deterioration deteriorated
     declined decline concern concerns inadequate slow slower too mixed hindered undermined
     undermines struggling uneven missed unnecessary unnecessarily inaccurate little
-    inappropriately inappropriate confusing""".split()
+    inappropriately inappropriate confusing haphazard superficial cursory unsafe unsuitable
+    patchy piecemeal disjointed fragmented unreliable overlooked lapsed stubbornly worsened
+    hampered impeded""".split()
 )
 _NEGATORS = frozenset("not no never without cannot nor lack absence insufficient".split())
 
@@ -960,6 +964,8 @@ def _conjuncts(s: _Subject, index: _Index | None = None) -> list[_Subject]:
     for part in parts:
         stems = frozenset(_stems(part)) - _GENERIC
         themes = frozenset(_subjects(_themes(part)))
+        if not themes and stems <= _ASPECT_STEMS:
+            return []  # "The timeliness, quality and impact of X": aspects of one subject
         rare = (
             index is not None
             and len(stems) == 1
@@ -988,6 +994,9 @@ _ASPECT_WORDS = (
 _HEAD_ASPECTS = re.compile(
     rf"^(?:the\s+)?((?:(?:{_ASPECT_WORDS})(?:,\s*|\s+and\s+)?)+)\s+(?:of|with)\b", re.IGNORECASE
 )
+
+
+_ASPECT_STEMS = frozenset(_stems(_ASPECT_WORDS.replace("|", " ")))
 
 
 def _head_aspects(head: str) -> frozenset[str]:
@@ -1124,7 +1133,8 @@ _EVALUATIVE: tuple[tuple[re.Pattern[str], float, bool], ...] = tuple(
         ),
         (
             r"\bneeds? to (further |continue to )?(support|improve|develop|strengthen|ensure"
-            r"|increase|reduce|address)\b|\b(is|are) aware (that|of)\b"
+            r"|increase|reduce|address)\b"
+            r"|\b(is|are) (very |fully |acutely )?aware (that|of the need)\b"
             r"|\b(acknowledge|recognise|recognize|know)s? that (there is|more|further|it needs)",
             -1.0,
             True,
@@ -1339,6 +1349,7 @@ _CLEAR = 0.35  # |balance| / weight of the evidence under which the verdict is u
 _DISSENT_REL = 0.25  # a sentence this near the subject that judges it a weakness...
 _DISSENT = 2.0  # ...this clearly makes a balance of good news unclear
 _RARE_WORD = 2.5  # an idf this high makes one word a subject (in few of the sentences)
+_MISSING_RARE = 0.6  # a sentence without the rarest of the item's several subjects
 _CONJUNCT = 0.9  # a sentence squarely on one part of a coordinated head
 _BACK_REL = 0.25  # a back-reference on the subject at this relevance decides
 
@@ -1363,6 +1374,12 @@ def _on_subject(index: _Index, s: _Subject, q: dict[str, float], u: _Unit, m: _M
         theme = sum(q["#" + t] * index.weight("#" + t) for t in s.themes)
         rel *= _NO_FREE if free <= theme else _NO_FREE_SPECIFIC
     own = _subjects(u.themes)
+    if len(s.themes) > 1:
+        rarest = max(sorted(s.themes), key=lambda t: index.weight("#" + t))
+        if rarest not in own and not s.free & terms:
+            # "assessments of children in private fostering arrangements": a sentence on
+            # assessments alone is not on them
+            rel *= _MISSING_RARE
     if own - s.themes - s.side:
         # also on a subject the item does not name ("early help assessments" for an item
         # on assessments): likely about that other thing
@@ -1370,8 +1387,10 @@ def _on_subject(index: _Index, s: _Subject, q: dict[str, float], u: _Unit, m: _M
     if s.themes:
         if not own & s.themes:
             if own:
-                # a sentence on another subject: only its words in common count, lightly
-                return 0.0 if not s.stems & terms else rel * 0.5
+                # a sentence on another subject: only its words in common count, lightly,
+                # and not words for what of a subject ("timeliness of core groups" for an
+                # item on the timeliness of return home interviews)
+                return 0.0 if not (s.stems - _ASPECT_STEMS) & terms else rel * 0.5
             # no subject of its own: "They are reviewed regularly" takes its paragraph's
             para_themes = _subjects(m.para(u).themes)
             if not para_themes & s.themes:

@@ -885,6 +885,7 @@ _PARENT: dict[str, str | None] = {
     "workforce": "workforce_caseloads",
     "qa": "quality_assurance",
     "voice": "voice_of_child",
+    "visits": None,
     "life_story": "children_in_care",
     "private_fostering": "private_fostering",
     "missing": "missing_children",
@@ -980,7 +981,8 @@ SUBJECTS: tuple[Subject, ...] = (
         r"permanence|permanent (homes?|carers?|placements?|famil|arrangements?|plans?)"
         r"|long-term (fostering|matches|foster)|adopt(ion|ive|ers?)"
         r"|placed with (their )?parents|placement with parents|placements? with parents"
-        r"|revocation|discharge",
+        r"|revocation|discharge|reunifi|return(s|ing)? home from care"
+        r"|return(s|ing)? to the care of (their )?(parents|famil)",
     ),
     _subject("sgo", "special guardianship (SGO)", r"special guardianship|\bsgos?\b"),
     _subject("iro", "independent reviewing officers (IRO)", r"reviewing officers?|\biro"),
@@ -1030,6 +1032,13 @@ SUBJECTS: tuple[Subject, ...] = (
         r"|lived experience|listen",
     ),
     _subject(
+        "visits",
+        "visits to children",
+        r"\bvisits? (to|with) (children|young people|them)|(children|they|young people) are"
+        r" (seen|visited)|\bsee(s|ing)? (children|them|the child|young people)\b"
+        r"|statutory visits|\bvisiting (children|them)",
+    ),
+    _subject(
         "life_story", "life-story work", r"life[- ]?story|later[- ]life letters?|life history"
     ),
     _subject("private_fostering", "private fostering", r"private(ly)? fostering"),
@@ -1077,7 +1086,7 @@ SUBJECTS: tuple[Subject, ...] = (
         "health",
         "health and emotional well-being",
         r"health (assessments?|needs)|camhs|mental health|emotional (health|well-?being)"
-        r"|dental|therap",
+        r"|dental|therap|health histor(y|ies)",
     ),
     _subject("corporate_parenting", "corporate parenting", r"corporate parent"),
     _subject(

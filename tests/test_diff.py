@@ -488,7 +488,7 @@ def test_print_diff(salford: ReportDiff, trafford: ReportDiff) -> None:
     assert "finding 6, p2,3" in text
     assert "▲ improved" in text and "= unchanged" in text
     assert "persisting" in text and "addressed" in text and "new #1" in text
-    assert "since the last inspection (confidence 0.90)" in text
+    assert "since the last inspection (confidence 0.80)" in text
 
 
 def test_lscb_recommendations_are_not_mentioned(samples: dict[str, Report]) -> None:
@@ -579,6 +579,11 @@ def test_subject_is_the_head_not_a_side_phrase(text: str, head: str) -> None:
             "However, some children continue to experience the impact of changes of social worker.",
             -1,
         ),
+        # Ofsted's evaluative adjectives beyond "good" and "effective"
+        ("The response to allegations is diligent and meticulous.", 1),
+        ("Management oversight is patchy and recording is cursory.", -1),
+        # aware of a thing is not aware that more needs doing
+        ("Personal advisers are aware of the local offer and describe it well.", 1),
         # good news for a minority of children is not good news about the service
         ("Some children's views are regularly and sensitively captured.", 0),
         ("Most children's views are regularly and sensitively captured.", 1),
@@ -741,6 +746,37 @@ def test_a_head_splits_into_parts_only_where_noun_phrases_are_coordinated() -> N
     assert heads == ["Placement stability", "the housing of care leavers"]
 
 
+def test_a_sentence_without_the_item_s_rarest_subject_is_less_on_it(
+    samples: dict[str, Report],
+) -> None:
+    old = _letter(
+        samples["trafford-2019"],
+        ["The effectiveness of assessments of children living in private fostering arrangements."],
+        ["Old finding."],
+        [],
+    )
+    findings = [
+        "Assessments of children in need are thorough and effective.",
+        "Assessments are timely and effective, and plans are strong.",
+        "Assessments of risk are detailed and effective.",
+        "Leaders have invested in new offices.",
+    ]
+    new = _letter(samples["trafford-2022"], [], findings, [])
+    (c,) = diff(old, new).improvement_areas
+    # good assessments in general say nothing of private fostering assessments
+    assert c.status is ImprovementStatus.NOT_MENTIONED
+    assert c.evidence == []
+
+
+def test_a_list_of_aspects_is_one_subject() -> None:
+    from ilacs_cli.compare import _conjuncts, _subject
+
+    # "The timeliness, quality and impact of X" is not "the timeliness" and "X"
+    assert (
+        _conjuncts(_subject("The timeliness, quality and impact of return home interviews.")) == []
+    )
+
+
 def test_a_relative_clause_of_purpose_is_a_side_phrase() -> None:
     # "... tools that support decision-making": the tools are the subject, not decisions
     assert (
@@ -755,13 +791,15 @@ def test_a_relative_clause_of_purpose_is_a_side_phrase() -> None:
 def test_a_weakness_just_under_the_bar_makes_addressed_unclear(
     samples: dict[str, Report],
 ) -> None:
+    from ilacs_cli import compare
+
     old = _letter(samples["trafford-2019"], OLD_ITEMS[:1], ["Old finding."], [])
     good = [
         "Life-story work for children in care is strong and effective.",
-        "Life-story work is completed in a timely way and children value it.",
+        "Life-story work for children in care is completed in a timely way.",
     ]
     # on the subject, but less squarely than the good news (so not weighed with it)
-    weak = "Some children's life-story work is not yet completed and they wait too long."
+    weak = "Life-story work is not yet completed for some and they wait too long."
     new = _letter(samples["trafford-2022"], [], [*good, "Leaders have new offices."], [])
     (c,) = diff(old, new).improvement_areas
     assert c.status is ImprovementStatus.ADDRESSED
@@ -769,6 +807,15 @@ def test_a_weakness_just_under_the_bar_makes_addressed_unclear(
     new = _letter(samples["trafford-2022"], [], [*good, weak, "Leaders have new offices."], [])
     (c,) = diff(old, new).improvement_areas
     assert c.status is ImprovementStatus.UNCLEAR
+    assert c.evidence[-1].text == weak
+    # and it is that rule, not the balance, that says so
+    bar = compare._DISSENT
+    compare._DISSENT = 99.0
+    try:
+        (c,) = diff(old, new).improvement_areas
+        assert c.status is ImprovementStatus.ADDRESSED
+    finally:
+        compare._DISSENT = bar
 
 
 def test_a_restated_subject_names_the_same_aspect() -> None:
