@@ -1246,7 +1246,11 @@ def stance(text: str, subject: _Subject | None = None) -> float:
     half; the clause after a contrast weighs more."""
     total = 0.0
     seen_subject = False
-    for clause, weight in _clauses(text):
+    clauses = _clauses(text)
+    # "For most children X is good, but for a few Y": a minority's shortfall beside the
+    # majority's good news is the exception, not the verdict
+    most = len(clauses) > 1 and any(_MOST.search(c) and clause_polarity(c) > 0 for c, _ in clauses)
+    for clause, weight in clauses:
         on = 1.0
         if subject is not None:
             stems = set(_stems(clause))
@@ -1262,6 +1266,8 @@ def stance(text: str, subject: _Subject | None = None) -> float:
         if polarity_ > 0 and _FEW.search(clause):
             # good news for "some children" says it is not so for the rest
             polarity_ *= _FEW_SHARE
+        elif polarity_ < 0 and most and _FEW.search(clause) and not _MOST.search(clause):
+            polarity_ *= _EXCEPTION_SHARE
         total += weight * on * polarity_
     return total
 
@@ -1270,9 +1276,13 @@ def stance(text: str, subject: _Subject | None = None) -> float:
 _FEW = re.compile(
     r"\b(some|a few|a small number of|a minority of|few|not all)\b(\s+\w+)?\s+"
     r"(children|young people|care leavers|families|parents|social workers|staff|workers)\b"
-    r"|^\s*(some|a few)\b",
+    r"|^\s*(some|a few)\b|\bfor (some|a few|a small number)\b",
     re.IGNORECASE,
 )
+_MOST = re.compile(
+    r"\b(most|the (large |vast )?majority of|almost all|nearly all)\b", re.IGNORECASE
+)
+_EXCEPTION_SHARE = 0.3
 _FEW_SHARE = 0.0  # good news for a minority does not show the weakness is gone
 
 

@@ -579,6 +579,13 @@ def test_subject_is_the_head_not_a_side_phrase(text: str, head: str) -> None:
             "However, some children continue to experience the impact of changes of social worker.",
             -1,
         ),
+        # the majority's good news, with a minority's exception, is good news
+        (
+            "For most children, progress is tracked well but, for a few, there is too much "
+            "focus on short-term changes.",
+            1,
+        ),
+        ("Progress is tracked well but, for a few, there is too much focus on the short term.", -1),
         # Ofsted's evaluative adjectives beyond "good" and "effective"
         ("The response to allegations is diligent and meticulous.", 1),
         ("Management oversight is patchy and recording is cursory.", -1),
