@@ -34,12 +34,13 @@ from ilacs_cli.models import Report  # noqa: E402
 LABELS = ROOT / "tests" / "truth" / "diff_labels"
 READER = ("addressed", "persisting", "not_mentioned")
 #: The splits of SPLIT.json ("dev" is every pair in none of the others), and their titles.
-SPLITS = ("dev", "holdout", "holdout2", "holdout3")
+SPLITS = ("dev", "holdout", "holdout2", "holdout3", "holdout4")
 SPLIT_NAMES = {
     "dev": "dev pairs (round 1)",
     "holdout": "held-out pairs (round 1, since seen)",
     "holdout2": "held-out pairs (round 2, since seen)",
-    "holdout3": "held-out pairs (round 3)",
+    "holdout3": "held-out pairs (round 3, since seen)",
+    "holdout4": "held-out pairs (round 4)",
 }
 CODE = ("addressed", "persisting", "not_mentioned", "unclear", "left_out")
 
