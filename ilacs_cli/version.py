@@ -2,4 +2,4 @@
 
 #: Bump whenever a rule change alters output: cached reports from an older parser are
 #: re-extracted.
-PARSER_VERSION = "1.5.0"
+PARSER_VERSION = "1.6.0"
