@@ -901,7 +901,7 @@ _LEAD = re.compile(
     r"^(?:urgently\s+|as a priority,?\s+)?(?:ensure|improve|strengthen|develop|review|make sure"
     r"|increase|reduce|establish|embed|continue to|undertake|evaluate|monitor|address"
     r"|analyse|analyze|implement|introduce|agree|clarify|consider|provide|put in place"
-    r"|work with|use)"
+    r"|work with|use(?! of))"
     r"(?:\s+(?:that|the|all|how|whether))*\s+",
     re.IGNORECASE,
 )
@@ -1092,7 +1092,8 @@ _EVALUATIVE: tuple[tuple[re.Pattern[str], float, bool], ...] = tuple(
         # not "not always" and then "timely")
         # "too compliance-focused to be driving improved practice": what follows "too X
         # to" does not happen, so its good words are not good news
-        (r"\btoo [\w-]+ to (be )?[a-z]+ing\b[^.;]*", -2.0, True),
+        (r"\btoo (young|old)\b", 0.0, True),  # an age, not a judgement
+        (r"\btoo (?!young\b|old\b)[\w-]+ to (be )?[a-z]+ing\b[^.;,]*", -2.0, True),
         (r"\btoo (many|few|long|slow|often|much|variable|early|soon)\b", -1.5, True),
         # negation over coordinated cue words: "not consistent or effective"
         (
@@ -1116,7 +1117,12 @@ _EVALUATIVE: tuple[tuple[re.Pattern[str], float, bool], ...] = tuple(
         ),
         (r"\black of\b|\black\b|\babsence of\b", -1.0, True),
         # "some children continue to experience the impact of changes of social worker"
-        (r"\bcontinues? to (experience|face|wait|be affected)\b", -1.5, True),
+        (
+            r"\bcontinues? to (wait|be affected)\b|\bcontinues? to (experience|face) (the impact"
+            r"|delays?|drift|changes|too|a lack|difficult|poor|inconsistent|high|long|gaps)",
+            -1.5,
+            True,
+        ),
         (r"\bremains? (a|an) (area|weakness|concern|challenge)", -2.0, True),
         (
             r"\b(still|continue[sd]? to) (be )?(an? )?"
@@ -1276,7 +1282,8 @@ def stance(text: str, subject: _Subject | None = None) -> float:
 _FEW = re.compile(
     r"\b(some|a few|a small number of|a minority of|few|not all)\b(\s+\w+)?\s+"
     r"(children|young people|care leavers|families|parents|social workers|staff|workers)\b"
-    r"|^\s*(some|a few)\b|\bfor (some|a few|a small number)\b",
+    r"|\bfor (some|a few|a small number)( of)? (children|young people|them|families)\b"
+    r"|(^|,)\s*for (some|a few),",
     re.IGNORECASE,
 )
 _MOST = re.compile(
@@ -1294,8 +1301,8 @@ _BACK_POSITIVE = re.compile(
     r"|(was|were) (an? )?(area|areas) (for|of) (improvement|development|concern) at the "
     r"(last|previous)"
     r"|(area|areas) (of|for) (significant |considerable |notable )?improvement since"
-    r"|(significant|notable|considerable|marked|substantial|good) (improvements?|progress)"
-    r"( (in|to) [^.;]{0,60})? since the (last|previous)"
+    r"|(?<!no )(?<!not )(?<!little )(?<!without )(significant|notable|considerable|marked"
+    r"|substantial|good) (improvements?|progress)( (in|to) [^.;]{0,60})? since the (last|previous)"
     r"|(significant|notable|considerable|marked|substantial|good) (improvement|progress) since"
     r"|(improved|strengthened|addressed|progressed|developed|enhanced|better)"
     r"( significantly| considerably| substantially)? since the (last|previous)"
@@ -1312,6 +1319,7 @@ _BACK_NEGATIVE = re.compile(
     r"progressed|resolved)"
     r"|(deteriorat\w*|declined) since the (last|previous)"
     r"|little (or no )?progress|limited progress|not (made|seen) (enough|sufficient) progress"
+    r"|\bno (significant |real |notable )?(improvement|progress)"
     r"|(identified|raised|found) at the (last|previous) (inspection|visit)[^.]{0,80}"
     r"\b(remain|persist|still|continue)",
     re.IGNORECASE,
@@ -1330,10 +1338,11 @@ _BLANKET_NEGATIVE = re.compile(
 _BLANKET_POSITIVE = re.compile(
     r"(all|most) (of )?(the )?(areas?|recommendations)[^.]{0,40}(last|previous)[^.]{0,40}"
     r"\b(have|has) been (addressed|acted upon|met)"
-    r"|\b(the )?(areas? (for|of) (improvement|development|priority action)|recommendations)"
-    r"[^.]{0,80}\b(last|previous|in \d{4})\b[^.]{0,60}\b(have|has) (all )?been (successfully"
-    r" |fully |effectively |largely )?(addressed|acted upon|met|tackled)"
-    r"|progress is evident in all (of )?the areas"
+    r"|(?<!\bof )(?<!\bnot all )(?<!\bsome )(?<!\bfew )\bthe (areas? (for|of) (improvement"
+    r"|development|priority action)"
+    r"|recommendations)[^.]{0,80}\b(last|previous|in \d{4})\b[^.]{0,60}\b(have|has) (all )?"
+    r"been (successfully |fully |effectively |largely )?(addressed|acted upon|met|tackled)"
+    r"(?![^.]*\b(but|however|although|except|other)\b)"
     r"|(have|has) (addressed|responded to) (all|most) (of )?(the )?(areas?|recommendations)",
     re.IGNORECASE,
 )

@@ -483,6 +483,7 @@ THEMES: tuple[Theme, ...] = (
             r"(management|managerial|managers?'?) (grip|challenge|scrutiny|direction|decisions?"
             r"|decision-making|footprint)",
             r"managers' (grip|challenge|scrutiny|direction|decisions?|decision-making)",
+            r"managers?['’]? oversight|management oversight|oversight by (\w+ )?managers?",
             r"case direction",
             r"reflective (discussions?|supervision)",
             r"grip",
@@ -576,8 +577,9 @@ THEMES: tuple[Theme, ...] = (
             r"co-produc\w*",
             # children's influence, not a board's: "enable children to influence",
             # "children's collective influence", "how they can influence services"
-            r"(children|young people|children's|young people's|child's|they|them|their) "
-            r"(\w+ ){0,3}influenc(e|es|ed|ing)",
+            r"(children|young people|children's|young people's|child's) (\w+ ){0,3}"
+            r"influenc(e|es|ed|ing)",
+            r"(they|them) (can |to |could )(\w+ ){0,2}influenc(e|es|ed|ing)",
             r"influence of (the )?(children|young people)",
             # "Children in Care Council": children in care and their voice, both
             r"(children|young people)('s)? councils?",
@@ -585,8 +587,8 @@ THEMES: tuple[Theme, ...] = (
             r"seen alone",
             r"(feedback|views) (from|of) (the )?(children|young people|child)",
             r"(engagement|consultation|consulting) with (the )?(children|young people)",
-            r"(engage|consult)(s|ed|ing)? (and consult )?(with )?(\w+ ){0,4}"
-            r"(children|young people)",
+            r"(engage|consult)(s|ed|ing)? (and consult )?(with )?((?!to |for |support)\w+ ){0,4}"
+            r"(children|young people)\b(?! (to|for|with))",
             r"involve(ment|d)? (of )?(children|young people)",
             r"(children|young people)'s involvement",
             r"(children|young people)'s (own )?experiences?",
@@ -1006,7 +1008,8 @@ SUBJECTS: tuple[Subject, ...] = (
     _subject(
         "supervision",
         "supervision and management oversight",
-        r"supervision|supervisory|reflective discussion|\boversight\b|management grip|scrutiny",
+        r"supervision(?! orders?)|supervisory|reflective discussion|\boversight\b|management grip"
+        r"|scrutiny",
     ),
     _subject("caseloads", "caseloads", r"caseloads?|case loads?|workloads?"),
     _subject(
@@ -1035,7 +1038,8 @@ SUBJECTS: tuple[Subject, ...] = (
         "visits",
         "visits to children",
         r"\bvisits? (to|with) (children|young people|them)|(children|they|young people) are"
-        r" (seen|visited)|\bsee(s|ing)? (children|them|the child|young people)\b"
+        r" (seen|visited) (alone|regularly|frequently|often|by)"
+        r"|\bsee(s|ing)? (children|them|the child|young people) (alone|regularly|frequently|often)"
         r"|statutory visits|\bvisiting (children|them)",
     ),
     _subject(

@@ -154,7 +154,8 @@ def test_salford_findings_one_group_for_a_visit(salford: ReportDiff) -> None:
     assert group.weaker == []
     # the visit looked at help and protection only: care leavers are 2023's alone
     assert group.themes_only_old[0].theme == "care_leavers"
-    assert group.themes_only_new == []
+    # 2025 alone says how often children are seen ("Social workers see children regularly")
+    assert [(t.theme, t.findings) for t in group.themes_only_new] == [("visits", [10])]
 
 
 # ---------------------------------------------------------------- trafford 2019 -> 2022
@@ -591,6 +592,10 @@ def test_subject_is_the_head_not_a_side_phrase(text: str, head: str) -> None:
         ("Management oversight is patchy and recording is cursory.", -1),
         # aware of a thing is not aware that more needs doing
         ("Personal advisers are aware of the local offer and describe it well.", 1),
+        # a board's or partners' influence is not the child's voice; nor is "too young to"
+        ("Children who are too young to be attending school are well supported.", 1),
+        ("Children continue to experience stable homes.", 1),
+        ("Plans have been strong for some time.", 1),
         # good news for a minority of children is not good news about the service
         ("Some children's views are regularly and sensitively captured.", 0),
         ("Most children's views are regularly and sensitively captured.", 1),
@@ -671,6 +676,21 @@ def test_blanket_statement_that_the_last_list_is_done_decides_the_untouched(
         assert ledger[i].status is ImprovementStatus.ADDRESSED
         assert ledger[i].evidence[0].text.startswith("The areas for improvement identified")
         assert ledger[i].confidence == 0.4
+
+
+def test_a_partial_or_negated_statement_about_the_last_list_decides_nothing() -> None:
+    from ilacs_cli.compare import _BACK_NEGATIVE, _BACK_POSITIVE, _BLANKET_POSITIVE
+
+    for text in (
+        "Some of the areas for improvement identified at the last inspection have been "
+        "addressed, but others have not.",
+        "Few of the areas for improvement identified at the last inspection have been addressed.",
+        "The areas for improvement from the last inspection have been addressed, except for "
+        "care leavers' housing.",
+    ):
+        assert not _BLANKET_POSITIVE.search(text), text
+    no = "There has been no significant improvement in life-story work since the last inspection."
+    assert not _BACK_POSITIVE.search(no) and _BACK_NEGATIVE.search(no)
 
 
 def test_back_reference_on_another_subject_does_not_decide(samples: dict[str, Report]) -> None:

@@ -487,3 +487,24 @@ def test_ilacs_themes_command(tmp_path, three):
     assert empty.exit_code == 0 and empty.stderr.startswith("no report matches")
     unknown = runner.invoke(app, [*args, "--authority", "kentt"])
     assert unknown.exit_code == 4 and "did you mean kent?" in unknown.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "named"),
+    [
+        # partners' or a board's influence, and engaging schools, are not the child's voice
+        ("Partners use their influence to improve services.", "voice_of_child", False),
+        ("Leaders engage with schools to support children.", "voice_of_child", False),
+        ("Leaders consult children and young people on services.", "voice_of_child", True),
+        # managers' oversight stays supervision even in a text about multi-agency work
+        (
+            "Managers' oversight of multi-agency strategy discussions is weak.",
+            "supervision_oversight",
+            True,
+        ),
+    ],
+)
+def test_whose_influence_engagement_and_oversight(text: str, name: str, named: bool) -> None:
+    from ilacs_cli.themes import themes_of
+
+    assert (name in [h.name for h in themes_of(text)]) is named
