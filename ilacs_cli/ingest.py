@@ -29,6 +29,7 @@ from .ingest_limits import (
 from .ingest_lines import (
     MAX_MARK_CANDIDATES,
     dedupe_chars,
+    lines_from_chars,
     lines_from_words,
     words_from_chars,
 )
@@ -62,6 +63,7 @@ __all__ = [
     "dedupe_chars",
     "document_from_pdf",
     "document_from_text",
+    "lines_from_chars",
     "lines_from_words",
     "load",
     "looks_like_pdf",
@@ -248,8 +250,7 @@ def _read_pdf(data: bytes, path: str, password: str | None, max_pages: int) -> l
     for page in _pdf_pages(pdf, path, max_pages):
         index = page.page_number
         try:
-            words = words_from_chars(dedupe_chars(page.chars))
-            lines = lines_from_words(words, index)
+            lines = lines_from_chars(page.chars, index)
             pages.append(Page(index, float(page.width), float(page.height), lines))
         except _PageLimit as exc:
             raise UnreadableDocument(
