@@ -422,25 +422,37 @@ class _Group:
     """The words of one line as they are gathered, with what placing a word needs kept up
     to date, so that a line of thousands of words is still built in linear time."""
 
-    __slots__ = ("words", "ref", "by_x0", "by_x1")
+    __slots__ = ("words", "ref", "size", "bottom", "reach", "tol", "by_x0", "by_x1", "indexed")
 
     def __init__(self, word: Word) -> None:
-        self.words: list[Word] = []
-        self.ref = word  # the largest word (the first of equal sizes)
+        self.words: list[Word] = [word]
+        self._ref(word)
+        # the words' x0 and x1 by whole point, made on the first ``near`` (most lines
+        # never need them) and kept up to date from then on
         self.by_x0: dict[int, list[float]] = {}
         self.by_x1: dict[int, list[float]] = {}
-        self.add(word)
+        self.indexed = 0
+
+    def _ref(self, word: Word) -> None:
+        self.ref = word  # the largest word (the first of equal sizes)
+        self.size = size = word[_WSIZE]
+        self.bottom = word[_WBOTTOM]
+        self.reach = word[_WTOP] - size * 0.4  # how high a superscript may sit
+        self.tol = max(1.5, size * 0.2)
 
     def add(self, word: Word) -> None:
         self.words.append(word)
-        if word[_WSIZE] > self.ref[_WSIZE]:
-            self.ref = word
-        self.by_x0.setdefault(math.floor(word[_WX0]), []).append(word[_WX0])
-        self.by_x1.setdefault(math.floor(word[_WX1]), []).append(word[_WX1])
+        if word[_WSIZE] > self.size:
+            self._ref(word)
 
     def near(self, word: Word) -> bool:
         """Whether a word of the line ends or starts within 2.5pt of ``word``."""
-        return _within(self.by_x1, word[_WX0]) or _within(self.by_x0, word[_WX1])
+        by_x0, by_x1 = self.by_x0, self.by_x1
+        for w in self.words[self.indexed :]:
+            by_x0.setdefault(math.floor(w[_WX0]), []).append(w[_WX0])
+            by_x1.setdefault(math.floor(w[_WX1]), []).append(w[_WX1])
+        self.indexed = len(self.words)
+        return _within(by_x1, word[_WX0]) or _within(by_x0, word[_WX1])
 
 
 def _within(index: dict[int, list[float]], x: float, gap: float = 2.5) -> bool:
@@ -462,23 +474,23 @@ def _lines(words: list[Word], page_no: int) -> list[Line]:
         if not w[_TEXT].strip():
             continue
         size, bottom = w[_WSIZE], w[_WBOTTOM]
-        placed = False
         for group in reversed(groups[-3:]):
-            ref = group.ref
-            rsize = ref[_WSIZE]
-            tol = max(1.5, rsize * 0.2)
-            similar = min(size, rsize) >= max(size, rsize) * 0.75
-            if similar and abs(bottom - ref[_WBOTTOM]) <= tol:
+            rsize = group.size
+            similar = (
+                size >= rsize * 0.75 if size <= rsize else rsize >= size * 0.75
+            )  # min(size, rsize) >= max(size, rsize) * 0.75
+            if similar and abs(bottom - group.bottom) <= group.tol:
                 group.add(w)
-                placed = True
                 break
-            small = size < rsize * 0.8
-            overlaps = w[_WTOP] >= ref[_WTOP] - rsize * 0.4 and bottom <= ref[_WBOTTOM]
-            if small and overlaps and group.near(w):
+            if (
+                size < rsize * 0.8
+                and w[_WTOP] >= group.reach
+                and bottom <= group.bottom
+                and group.near(w)
+            ):
                 group.add(w)
-                placed = True
                 break
-        if not placed:
+        else:
             groups.append(_Group(w))
     lines = [_make_line(g, page_no) for g in _attach_marks([g.words for g in groups])]
     lines.sort(key=lambda ln: (ln.top, ln.x0))
@@ -494,32 +506,41 @@ def _make_line(words: list[Word], page_no: int) -> Line:
     weights: dict[float, int] = {}  # characters set in each size
     for w in words:
         weights[w[_WSIZE]] = weights.get(w[_WSIZE], 0) + len(w[_TEXT])
-    size = max(set(weights), key=weights.__getitem__)
-    # superscript marks: small words raised above the baseline of the line's main text
-    baseline = max(w[_WBOTTOM] for w in words if w[_WSIZE] >= size * 0.8)
+    size = max(set(weights), key=weights.__getitem__) if len(weights) > 1 else next(iter(weights))
+    small = size * 0.8
     marks: list[str] = []
-    kept: list[Word] = []
-    for w in words:
-        if (
-            w[_WSIZE] < size * 0.8
-            and w[_WBOTTOM] < baseline - size * 0.15
-            and _MARK.fullmatch(w[_TEXT])
-        ):
-            marks.append(w[_TEXT])
-        else:
-            kept.append(w)
-    words = kept or words
+    if any(w[_WSIZE] < small for w in words):
+        # superscript marks: small words raised above the baseline of the line's main text
+        baseline = max(w[_WBOTTOM] for w in words if w[_WSIZE] >= small)
+        kept: list[Word] = []
+        for w in words:
+            if (
+                w[_WSIZE] < small
+                and w[_WBOTTOM] < baseline - size * 0.15
+                and _MARK.fullmatch(w[_TEXT])
+            ):
+                marks.append(w[_TEXT])
+            else:
+                kept.append(w)
+        words = kept or words
     segments: list[Segment] = []
     run: list[Word] = []
     gap = max(size * 0.75, 6.0)
+    last_x1 = 0.0
     for w in words:
-        if run and w[_WX0] - run[-1][_WX1] > gap:
+        if run and w[_WX0] - last_x1 > gap:
             segments.append(_segment(run))
             run = []
         run.append(w)
+        last_x1 = w[_WX1]
     segments.append(_segment(run))
     text = clean_text(" ".join(s.text for s in segments))
-    bold_chars = sum(len(w[_TEXT]) for w in words if w[_WBOLD])
+    chars = bold_chars = 0
+    for w in words:
+        n = len(w[_TEXT])
+        chars += n
+        if w[_WBOLD]:
+            bold_chars += n
     return Line(
         text=text,
         page=page_no,
@@ -528,7 +549,7 @@ def _make_line(words: list[Word], page_no: int) -> Line:
         top=min(w[_WTOP] for w in words),
         bottom=max(w[_WBOTTOM] for w in words),
         size=round(size, 1),
-        bold=bold_chars * 2 > sum(len(w[_TEXT]) for w in words),
+        bold=bold_chars * 2 > chars,
         segments=tuple(segments) if len(segments) > 1 else (),
         marks=tuple(marks),
     )

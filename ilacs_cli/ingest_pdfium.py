@@ -335,6 +335,15 @@ class _Api:
         self.object_bounds = proto(
             "FPDFPageObj_GetBounds", c.c_int, c.c_void_p, *[c.POINTER(c.c_float)] * 4
         )
+        # once a glyph measured (``_advance``), with (c_void_p text page, int index, byref)
+        self.loose_box = unchecked("FPDFText_GetLooseCharBox", c.c_int)
+        self.char_box = unchecked("FPDFText_GetCharBox", c.c_int)
+        self.glyph_width = proto(
+            "FPDFFont_GetGlyphWidth", c.c_int, c.c_void_p, c.c_uint32, c.c_float,
+            c.POINTER(c.c_float),
+        )  # fmt: skip
+        # once a blank text object, with (c_void_p object, byref matrix)
+        self.object_matrix = unchecked("FPDFPageObj_GetMatrix", c.c_int)
 
     def origins(self, tpv: Any, count: int) -> tuple[np.ndarray, np.ndarray]:
         """Every character's origin (x and y arrays): one call a character, each
@@ -501,12 +510,12 @@ def _page_chars(page: Any, textpage: Any, geo: _Geometry) -> Chars:
     style_list: list[_Style] = []
     style_index: dict[int, int] = {}
     run_styles: list[int] = []
-    for r in runs.tolist():
-        obj = int(kobj[r])
-        style = styles.by_object.get(obj)
+    by_object = styles.by_object
+    for obj, i in zip(kobj[runs].tolist(), kept[runs].tolist(), strict=True):
+        style = by_object.get(obj)
         if style is None:
             matrix = raw.FS_MATRIX()
-            get_matrix(tpv, int(kept[r]), ctypes.byref(matrix))
+            get_matrix(tpv, i, ctypes.byref(matrix))
             style = styles.of(obj, matrix)
         sid = style_index.get(id(style))
         if sid is None:
@@ -522,7 +531,7 @@ def _page_chars(page: Any, textpage: Any, geo: _Geometry) -> Chars:
     # the next kept char continues this one's glyph
     ligature = np.zeros(n, bool)
     ligature[:-1] = cont[1:]
-    width = _widths(textpage, kept, base, bstyle, bcode, kx, ligature, style_list, advances)
+    width = _widths(tpv, kept, base, bstyle, bcode, kx, ligature, style_list, advances)
 
     flat = geo.ctm[:4] == (1.0, 0.0, 0.0, 1.0)  # no /Rotate
     _, _, _, _, ce, cf = geo.ctm
@@ -591,7 +600,7 @@ def _page_chars(page: Any, textpage: Any, geo: _Geometry) -> Chars:
 
 
 def _widths(
-    textpage: Any,
+    tpv: Any,
     kept: np.ndarray,
     base: np.ndarray,
     bstyle: np.ndarray,
@@ -630,7 +639,7 @@ def _widths(
         if advance is None:
             k = int(base[p])
             advance = advances[akey] = _advance(
-                textpage, int(kept[k]), style.font, code, float(kx[k])
+                tpv, int(kept[k]), style.font_id, code, float(kx[k])
             )
             if ligature[k]:
                 del advances[akey]
@@ -762,7 +771,7 @@ def _with_blank_objects(
             continue
         api.object_bounds(address, *refs)
         if bounds[2].value - bounds[0].value < 0.01:  # PDFium's test for an invisible object
-            blanks.append((k, ctypes.cast(address, raw.FPDF_PAGEOBJECT)))
+            blanks.append((k, address))
     if blanks:
         # each blank goes before the first run of chars drawn after it
         pending = iter(blanks)
@@ -793,22 +802,21 @@ def _form_objects(form: Any) -> list[int]:
 
 
 def _blank_space(
-    handle: Any, styles: _Styles, advances: dict[tuple[int, int], float], geo: _Geometry
+    address: int, styles: _Styles, advances: dict[tuple[int, int], float], geo: _Geometry
 ) -> tuple[float, float, float, float, float, str]:
     """A space char for an invisible text object, at its origin, one space wide:
     (x0, x1, top, bottom, size, font name)."""
     import pypdfium2.raw as raw
 
     matrix = raw.FS_MATRIX()
-    raw.FPDFPageObj_GetMatrix(handle, matrix)
-    address = ctypes.cast(handle, ctypes.c_void_p).value or 0
+    _api().object_matrix(ctypes.c_void_p(address), ctypes.byref(matrix))
     style = styles.of(address, matrix)
     if not style.upright:
         raise _Fallback
     key = (style.font_id, -32)
     advance = advances.get(key)
     if advance is None:
-        advance = advances[key] = _glyph_width(style.font, 32)
+        advance = advances[key] = _glyph_width(style.font_id, 32)
     return (*_box(advance * style.tf, matrix.e, matrix.f, style, geo), style.fontname)
 
 
@@ -824,7 +832,7 @@ def _dropped_space(
     key = (style.font_id, -32)
     space = advances.get(key)
     if space is None:
-        space = advances[key] = _glyph_width(style.font, 32)
+        space = advances[key] = _glyph_width(style.font_id, 32)
     space *= style.tf
     x0, x1 = float(columns.x0[b]), float(columns.x1[b - 1])
     gap = x0 - x1
@@ -836,7 +844,7 @@ def _dropped_space(
     )  # fmt: skip
 
 
-def _advance(textpage: Any, index: int, font: Any, code: int, origin_x: float) -> float:
+def _advance(tpv: Any, index: int, font: int, code: int, origin_x: float) -> float:
     """The glyph's advance width per unit of font size (its /Widths entry / 1000).
 
     PDFium's loose box spans origin..origin+advance, united with the glyph's inked box:
@@ -845,15 +853,19 @@ def _advance(textpage: Any, index: int, font: Any, code: int, origin_x: float) -
     value is used (exact for simple fonts), kept within the inked box."""
     import pypdfium2.raw as raw
 
+    api = _api()
     loose = raw.FS_RECTF()
-    raw.FPDFText_GetLooseCharBox(textpage, index, loose)
+    api.loose_box(tpv, index, ctypes.byref(loose))
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
-    raw.FPDFText_GetCharBox(textpage, index, left, right, bottom, top)
+    api.char_box(
+        tpv, index, ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom),
+        ctypes.byref(top),
+    )  # fmt: skip
     matrix = raw.FS_MATRIX()
-    raw.FPDFText_GetMatrix(textpage, index, matrix)
-    obj = raw.FPDFText_GetTextObject(textpage, index)
+    api.get_matrix(tpv, index, ctypes.byref(matrix))
+    obj = api.get_object_address(tpv, index)
     size = ctypes.c_float()
-    raw.FPDFTextObj_GetFontSize(obj, size)
+    api.font_size(obj, ctypes.byref(size))
     scale = matrix.a * size.value
     if matrix.b or matrix.c or scale <= 0:
         return _glyph_width(font, code)
@@ -864,9 +876,7 @@ def _advance(textpage: Any, index: int, font: Any, code: int, origin_x: float) -
     return guess if 0 <= guess <= inked + 1e-3 else max(inked, 0.0)
 
 
-def _glyph_width(font: Any, code: int) -> float:
-    import pypdfium2.raw as raw
-
+def _glyph_width(font: int, code: int) -> float:
     width = ctypes.c_float()
-    raw.FPDFFont_GetGlyphWidth(font, code, ctypes.c_float(1000.0), width)
+    _api().glyph_width(font, code, 1000.0, ctypes.byref(width))
     return width.value / 1000.0
