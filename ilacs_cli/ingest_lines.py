@@ -131,7 +131,9 @@ def _ids(values: Sequence[str]) -> tuple[np.ndarray, list[str]]:
 def page_lines(chars: Chars, page_no: int) -> list[Line]:
     """A page's lines from its (upright) characters: overprints removed, glyphs of
     bullets made the bullet, characters grouped into words and words into lines."""
-    chars = chars.take(_dedupe(chars.tid, chars.x0, chars.top))
+    kept = _dedupe(chars.tid, chars.x0, chars.top)
+    if len(kept) < len(chars):
+        chars = chars.take(kept)
     return _lines(_words(_bullets(chars)), page_no)
 
 
