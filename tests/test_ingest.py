@@ -242,3 +242,12 @@ def test_layout_columns_leave_turned_text_to_pdfplumbers_dicts(tmp_path):
     lines = load(path).pages[0].lines
     assert lines == expected
     assert sorted("".join(ln.text for ln in lines)) == sorted("Turned")
+
+
+def test_clean_text_ascii_and_unicode_alike():
+    """ASCII text skips the Unicode steps (nothing in ASCII is translated or composed);
+    the blanks are collapsed the same either way."""
+    from ilacs_cli.ingest_model import clean_text
+
+    assert clean_text("  Quality \t of   work ") == "Quality of work"
+    assert clean_text("\ufb01rst\u00a0 \u2011 e\u0301t\u00e9 \uf0b7") == "first - été •"
