@@ -9,7 +9,7 @@ targets are printed beside the ratios.
   3. the batch with ``--jobs 2`` against ``--jobs 1``
   4. a re-run with a warm cache (library) against a cold one
   5. ``ilacs --help`` start-up against a bare ``python -c pass``
-  6. peak RSS of one worker over the whole corpus, first file to last
+  6. peak RSS of one worker over the whole corpus, first file to last (each engine)
   7. ``--engine pdfium`` against the default engine, when the engine is present
   8. ``search()`` on a library holding the whole corpus (target: under 50 ms a query),
      against a plain ``LIKE`` scan of the same passages
@@ -28,7 +28,7 @@ targets are printed beside the ratios.
 Usage: python benchmarks/bench.py [--corpus DIR] [--samples-only] [--search-only] [--fetch-only]
        [--publish-only]
        [--reports DIR]   (saved Report JSON for (8); default: extract the corpus)
-       [--engines-only [--every N]]   (only (2), (13) and (14), on every Nth corpus file)
+       [--engines-only [--every N]]   (only (2), (13), (14) and (6), on every Nth corpus file)
 
 Where ``--engine pdfium``'s time goes, stage by stage: ``benchmarks/stages.py``.
 """
@@ -84,10 +84,11 @@ def rss_mb():
     with open("/proc/self/statm") as fh:
         return int(fh.read().split()[1]) * resource.getpagesize() / 2**20
 
+engine, *files = sys.argv[1:]
 out = []
-for f in sys.argv[1:]:
+for f in files:
     try:
-        extract(f)
+        extract(f, engine=engine)
     except IlacsError:
         pass
     out.append(rss_mb())
@@ -190,16 +191,22 @@ def bench_set(name: str, files: list[str], full: bool) -> None:
             f"{one:.1f} s vs {fast:.1f} s",
         )
     if full:
-        out = subprocess.run([PY, "-c", RSS, *files], capture_output=True, text=True, cwd=ROOT)
-        import json
+        peak_rss(files, "pdfplumber")
 
-        data = json.loads(out.stdout)
-        after = data["after_each"]
-        print(
-            f"{'(6) peak RSS of one worker (MB)':<48} {data['peak']:>8.0f}   target {'< 200':<10} "
-            f"after the first file {after[0]:.0f} MB, after the last {after[-1]:.0f} MB, "
-            f"highest {max(after):.0f} MB"
-        )
+
+def peak_rss(files: list[str], engine: str) -> None:
+    """(6): one process extracting every file in turn, as a worker does."""
+    import json
+
+    out = subprocess.run([PY, "-c", RSS, engine, *files], capture_output=True, text=True, cwd=ROOT)
+    data = json.loads(out.stdout)
+    after = data["after_each"]
+    label = "(6) peak RSS of one worker (MB)" + ("" if engine == "pdfplumber" else f", {engine}")
+    print(
+        f"{label:<48} {data['peak']:>8.0f}   target {'< 200':<10} "
+        f"after the first file {after[0]:.0f} MB, after the last {after[-1]:.0f} MB, "
+        f"highest {max(after):.0f} MB"
+    )
 
 
 SEARCH = """
@@ -410,7 +417,7 @@ def bench_publish(reports: Path | None, files: list[str]) -> None:
         )
 
 
-def bench_engines(name: str, files: list[str]) -> None:
+def bench_engines(name: str, files: list[str], engines_rss: bool = True) -> None:
     """(2), (13) and (14) on ``files``: each engine against its own bare text extraction,
     then the volume a user waits for."""
     pages = pages_of(files)
@@ -446,6 +453,9 @@ def bench_engines(name: str, files: list[str]) -> None:
             f"{wall:.1f} s for {pages} pages; ~{ARCHIVE_PAGES:,} pages: "
             f"{wait / 60:.0f} min ({wait / 3600:.1f} h)"
         )
+    if engines_rss:
+        for engine in ("pdfplumber", "pdfium"):
+            peak_rss(files, engine)
 
 
 def _has_pdfium_engine() -> bool:
@@ -463,7 +473,7 @@ def main() -> int:
     parser.add_argument("--fetch-only", action="store_true", help="only (9) and (10)")
     parser.add_argument("--publish-only", action="store_true", help="only (12)")
     parser.add_argument("--reports", help="a folder of saved Report JSON to fill (8)'s library")
-    parser.add_argument("--engines-only", action="store_true", help="only (2), (13) and (14)")
+    parser.add_argument("--engines-only", action="store_true", help="only (2), (13), (14) and (6)")
     parser.add_argument("--every", type=int, default=1, help="with --engines-only: every Nth file")
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores")
@@ -496,7 +506,8 @@ def main() -> int:
     files = _corpus_files(corpus)
     if not args.samples_only and files:
         bench_set("the corpus", files, full=True)
-        bench_engines("the corpus, engines and volume", files)
+        bench_engines("the corpus, engines and volume", files, engines_rss=False)
+        peak_rss(files, "pdfium")
         print("\n== search ==")
         if args.reports:
             bench_search(sorted(str(p) for p in Path(args.reports).glob("*.json")), True)

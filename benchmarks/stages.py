@@ -6,9 +6,9 @@ wrapping the functions the pipeline calls):
 
   bare       pypdfium2: open, ``get_textpage().get_text_range()`` per page, close
   chars      PDFium character records (open, stream checks, ``_page_chars``)
-  dedupe     ``ingest_lines.dedupe_chars``
-  words      ``ingest_lines.words_from_chars``
-  lines      ``ingest_lines.lines_from_words``
+  dedupe     ``ingest_lines._dedupe`` (overprint removal)
+  words      ``ingest_lines._bullets`` and ``_words``
+  lines      ``ingest_lines._lines``
   furniture  ``layout.remove_furniture``
   blocks     ``layout.build_blocks``
   rules      detect and the kind's rules (the rest of ``pipeline.extract_document``)
@@ -49,14 +49,15 @@ def _timed(name: str, fn: Any) -> Any:
 
 
 def _install() -> None:
-    from ilacs_cli import ingest_pdfium, pipeline
+    from ilacs_cli import ingest_lines, pipeline
 
     for name, stage in (
-        ("dedupe_chars", "dedupe"),
-        ("words_from_chars", "words"),
-        ("lines_from_words", "lines"),
+        ("_dedupe", "dedupe"),
+        ("_bullets", "words"),
+        ("_words", "words"),
+        ("_lines", "lines"),
     ):
-        setattr(ingest_pdfium, name, _timed(stage, getattr(ingest_pdfium, name)))
+        setattr(ingest_lines, name, _timed(stage, getattr(ingest_lines, name)))
     pipeline.remove_furniture = _timed("furniture", pipeline.remove_furniture)
     pipeline.build_blocks = _timed("blocks", pipeline.build_blocks)
     pipeline.annotate = _timed("themes", pipeline.annotate)

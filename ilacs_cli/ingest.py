@@ -14,7 +14,10 @@ Nothing here knows what an Ofsted report says; :mod:`ilacs_cli.layout` and
 
 from __future__ import annotations
 
+import functools
 import logging
+import operator
+import re
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +31,11 @@ from .ingest_limits import (
 )
 from .ingest_lines import (
     MAX_MARK_CANDIDATES,
+    Chars,
     dedupe_chars,
+    lines_from_chars,
     lines_from_words,
+    page_lines,
     words_from_chars,
 )
 from .ingest_model import (
@@ -62,6 +68,7 @@ __all__ = [
     "dedupe_chars",
     "document_from_pdf",
     "document_from_text",
+    "lines_from_chars",
     "lines_from_words",
     "load",
     "looks_like_pdf",
@@ -240,6 +247,54 @@ def _why(exc: BaseException) -> str:
     return f"{type(inner).__name__}: {text}" if text else type(inner).__name__
 
 
+_CHAR_FIELDS = operator.attrgetter("x0", "x1", "y0", "y1", "size", "fontname")
+
+
+def _layout_chars(page: Any) -> Chars | None:
+    """``page.chars``, the columns ilacs reads, straight from the page's pdfminer layout,
+    or None if a character is not upright.
+
+    pdfplumber's ``page.chars`` turns every layout object (characters, and every rule and
+    curve too) into a dict of all its attributes, resolving colours and paths: most of
+    its time after pdfminer's. The values here are computed as pdfplumber computes them
+    (``Page.process_object``): the same text, size and font name, x shifted by the
+    MediaBox's x0, ``top = (height - y1) + mediabox top``."""
+    from pdfminer.layout import LTContainer
+    from pdfplumber.page import fix_fontname_bytes
+
+    found: list[Any] = []
+
+    def walk(objects: list[Any]) -> None:
+        for obj in objects:
+            if isinstance(obj, LTContainer):
+                walk(obj._objs)  # as pdfplumber's iter_layout_objects (a figure's chars)
+            elif _is_char(type(obj)):
+                found.append(obj)
+
+    walk(page.layout._objs)
+    if not all(obj.upright for obj in found):
+        return None
+    if not found:
+        return Chars.from_columns([], [], [], [], [], [], [])
+    x0, x1, y0, y1, size, fontname = zip(*map(_CHAR_FIELDS, found), strict=True)
+    if any(isinstance(f, bytes) for f in fontname):  # (rare) byte-encoded font names
+        fontname = tuple(fix_fontname_bytes(f) if isinstance(f, bytes) else f for f in fontname)
+    mb_x0, mb_top = page.mediabox[:2]
+    height = page.height
+    chars = Chars.from_columns([obj.get_text() for obj in found], x0, x1, y1, y0, size, fontname)
+    # here ``top`` holds y1 and ``bottom`` y0: pdfplumber's flip, in its order of operations
+    chars.top, chars.bottom = (height - chars.top) + mb_top, (height - chars.bottom) + mb_top
+    if mb_x0 != 0:
+        chars.x0, chars.x1 = chars.x0 + mb_x0, chars.x1 + mb_x0
+    return chars
+
+
+@functools.lru_cache(maxsize=64)
+def _is_char(kind: type) -> bool:
+    """pdfplumber's test for a char: the class name without "LT", lower-cased."""
+    return re.sub(r"^LT", "", kind.__name__).lower() == "char"
+
+
 def _read_pdf(data: bytes, path: str, password: str | None, max_pages: int) -> list[Page]:
 
     pdf = open_pdf(data, path, password)
@@ -248,8 +303,11 @@ def _read_pdf(data: bytes, path: str, password: str | None, max_pages: int) -> l
     for page in _pdf_pages(pdf, path, max_pages):
         index = page.page_number
         try:
-            words = words_from_chars(dedupe_chars(page.chars))
-            lines = lines_from_words(words, index)
+            chars = _layout_chars(page)
+            if chars is not None:
+                lines = page_lines(chars, index)
+            else:  # text that is not upright: pdfplumber's dicts and word grouping
+                lines = lines_from_chars(page.chars, index)
             pages.append(Page(index, float(page.width), float(page.height), lines))
         except _PageLimit as exc:
             raise UnreadableDocument(

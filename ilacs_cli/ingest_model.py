@@ -41,12 +41,16 @@ _TRANSLATE = str.maketrans(
 )
 
 
+_BLANKS = re.compile(r"[ \t]+")
+
+
 def clean_text(text: str) -> str:
     """Normalise characters without touching meaning: ligatures, odd spaces, PUA bullets."""
-    text = unicodedata.normalize("NFC", text).translate(_TRANSLATE)
-    text = _PUA.sub(BULLET, text)
-    text = BULLET_GLYPHS.sub(BULLET, text)
-    return re.sub(r"[ \t]+", " ", text).strip()
+    if not text.isascii():  # ASCII is NFC already, and nothing in it is translated
+        text = unicodedata.normalize("NFC", text).translate(_TRANSLATE)
+        text = _PUA.sub(BULLET, text)
+        text = BULLET_GLYPHS.sub(BULLET, text)
+    return _BLANKS.sub(" ", text).strip()
 
 
 @dataclass(frozen=True, slots=True)

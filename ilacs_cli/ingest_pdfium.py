@@ -34,10 +34,12 @@ pdfplumber engine's own. Like pdfium itself, not thread-safe: use processes.
 from __future__ import annotations
 
 import ctypes
-import operator
+import itertools
 import re
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from . import ingest
 from .errors import UnreadableDocument
@@ -50,10 +52,8 @@ from .ingest_limits import (
     check_streams,
     inflated_size,
 )
-from .ingest_lines import dedupe_chars, lines_from_words, words_from_chars
+from .ingest_lines import Chars, page_lines
 from .ingest_model import Document, Page, sha256_of
-
-_UPRIGHT = operator.itemgetter("upright")
 
 ENGINE = "pdfium"
 
@@ -232,18 +232,18 @@ def _read_page(pdf: Any, index: int, path: str) -> Page:
                     "refused as too large for a report page",
                     path,
                 )
+            if page.get_rotation() % 360:
+                # a turned page (/Rotate), like rotated or mirrored text (which
+                # ``_page_chars`` refuses): PDFium's text page treats it differently
+                # from pdfminer; pdfplumber reads it
+                raise _Fallback
             geometry = _Geometry(page)
             chars = _page_chars(page, textpage, geometry)
-            if page.get_rotation() % 360 or not all(map(_UPRIGHT, chars)):
-                # a turned page (/Rotate), rotated or mirrored text: PDFium's text page
-                # treats it differently from pdfminer; pdfplumber reads it
-                raise _Fallback
         finally:
             textpage.close()
     finally:
         page.close()
-    words = words_from_chars(dedupe_chars(chars))
-    return Page(number, geometry.width, geometry.height, lines_from_words(words, number))
+    return Page(number, geometry.width, geometry.height, page_lines(chars, number))
 
 
 def _graphics(page: Any) -> int:
@@ -317,8 +317,12 @@ class _Api:
         self.get_unicode = unchecked("FPDFText_GetUnicode", c.c_uint)
         self.is_generated = unchecked("FPDFText_IsGenerated", c.c_int)
         self.is_hyphen = unchecked("FPDFText_IsHyphen", c.c_int)
-        self.get_object = unchecked("FPDFText_GetTextObject", c.c_void_p)
+        # the object's address as an int (0, not None, for none), for arrays
+        self.get_object_address = unchecked("FPDFText_GetTextObject", c.c_size_t)
         self.get_origin = unchecked("FPDFText_GetCharOrigin", c.c_int)
+        self._origins = (c.c_double * 0)()
+        self._x: list[Any] = []
+        self._y: list[Any] = []
         self.get_text = proto("FPDFText_GetText", c.c_int, c.c_void_p, c.c_int, c.c_int, c.c_void_p)
         # once a text object
         self.get_matrix = unchecked("FPDFText_GetMatrix", c.c_int)
@@ -331,6 +335,30 @@ class _Api:
         self.object_bounds = proto(
             "FPDFPageObj_GetBounds", c.c_int, c.c_void_p, *[c.POINTER(c.c_float)] * 4
         )
+        # once a glyph measured (``_advance``), with (c_void_p text page, int index, byref)
+        self.loose_box = unchecked("FPDFText_GetLooseCharBox", c.c_int)
+        self.char_box = unchecked("FPDFText_GetCharBox", c.c_int)
+        self.glyph_width = proto(
+            "FPDFFont_GetGlyphWidth", c.c_int, c.c_void_p, c.c_uint32, c.c_float,
+            c.POINTER(c.c_float),
+        )  # fmt: skip
+        # once a blank text object, with (c_void_p object, byref matrix)
+        self.object_matrix = unchecked("FPDFPageObj_GetMatrix", c.c_int)
+
+    def origins(self, tpv: Any, count: int) -> tuple[np.ndarray, np.ndarray]:
+        """Every character's origin (x and y arrays): one call a character, each
+        writing into its own place of one buffer (the pointers made once, not a call)."""
+        if len(self._x) < count:
+            size = max(count, 2 * len(self._x), 4096)
+            self._origins = (ctypes.c_double * (2 * size))()
+            self._x = [ctypes.byref(self._origins, 16 * k) for k in range(size)]
+            self._y = [ctypes.byref(self._origins, 16 * k + 8) for k in range(size)]
+        list(
+            map(self.get_origin, itertools.repeat(tpv, count), range(count),
+                self._x[:count], self._y[:count])
+        )  # fmt: skip
+        xy = np.frombuffer(self._origins, np.float64, 2 * count).reshape(count, 2)
+        return xy[:, 0].copy(), xy[:, 1].copy()
 
 
 _API: _Api | None = None
@@ -428,129 +456,273 @@ class _Styles:
         return style
 
 
-def _page_chars(page: Any, textpage: Any, geo: _Geometry) -> list[dict[str, Any]]:
-    """pdfplumber's ``page.chars`` (the keys ilacs reads), from PDFium's text page, in
-    the order the content stream draws them."""
+def _page_chars(page: Any, textpage: Any, geo: _Geometry) -> Chars:
+    """pdfplumber's ``page.chars`` (the columns ilacs reads), from PDFium's text page, in
+    the order the content stream draws them.
+
+    Two PDFium calls a character (its text object and its origin) are all the per-character
+    work in Python; the rest is per text object, per glyph, or array arithmetic over the
+    page. Raises :class:`_Fallback` for text that is not upright."""
     import pypdfium2.raw as raw
 
     api = _api()
     tp = ctypes.cast(textpage.raw, ctypes.c_void_p).value
     tpv = ctypes.c_void_p(tp)  # for the unchecked per-character calls
-    get_unicode, get_object, get_origin = api.get_unicode, api.get_object, api.get_origin
-    is_generated, is_hyphen, get_matrix = api.is_generated, api.is_hyphen, api.get_matrix
-    ox, oy = ctypes.c_double(), ctypes.c_double()
-    pox, poy = ctypes.byref(ox), ctypes.byref(oy)
-    ca, cb, cc, cd, ce, cf = geo.ctm
-    flat = ca == 1 and cd == 1 and cb == 0 and cc == 0  # no /Rotate
-    height, shift_x, shift_top = geo.height, geo.shift_x, geo.shift_top
-    flip = height + shift_top
-
+    get_unicode = api.get_unicode
+    count = api.count_chars(tp)
     styles = _Styles(geo)
     advances: dict[tuple[int, int], float] = {}
-    chars: list[dict[str, Any]] = []
-    append = chars.append
-    runs: list[tuple[int, int]] = []  # (index of the first char, its text object)
-    last_obj, last_x, last_y = 0, 0.0, 0.0
-    gap_space = False  # PDFium put a space here (and dropped a real space after it)
-    fresh: tuple[int, Any] | None = None  # the glyph (and advance) the last char measured
-    count = api.count_chars(tp)
+    if count <= 0:
+        return _with_blank_objects(page, _Columns(), [], styles, advances, geo)
     codes = _page_text(api, tp, count)
     if codes is None:
-        codes = [get_unicode(tpv, i) for i in range(count)]
-    for i, code in enumerate(codes):
-        if code == 0xFFFE:  # in the page text, a hyphen PDFium marked (unicode 2)
-            code = get_unicode(tpv, i)
-        obj = get_object(tpv, i)
-        if not obj or (code == 32 and is_generated(tpv, i)):
-            gap_space = code == 32  # generated: a space, or a line break
-            continue
-        if code == 2 and is_hyphen(tpv, i):
-            code = 0x2D  # PDFium marks a hyphen that ends a line; it is "-" in the file
-        get_origin(tpv, i, pox, poy)
-        x = ox.value
-        y = oy.value
-        if obj != last_obj:
-            style = styles.by_object.get(obj)
-            if style is None:
-                matrix = raw.FS_MATRIX()
-                get_matrix(tpv, i, ctypes.byref(matrix))
-                style = styles.of(obj, matrix)
-            glyphs, fast = style.glyphs, flat and style.simple
-            a, low, high, fontname = style.a, style.low + cf, style.high + cf, style.fontname
-            runs.append((len(chars), obj))
-            last_obj = obj
-        elif x == last_x and y == last_y:
-            # one glyph that maps to several characters (a ligature "ff"): pdfminer
-            # gives it as one char whose text is the whole mapping, as wide as the
-            # glyph; the width found for its first character's code is not the glyph's
-            # (nor may it stand for that character elsewhere)
-            chars[-1]["text"] += chr(code)
-            if fresh is not None:
-                glyphs.pop(fresh[0], None)
-                advances.pop(fresh[1], None)
-                fresh = None
-            if fast:
+        codes = np.array([get_unicode(tpv, i) for i in range(count)], np.int64)
+    for i in np.flatnonzero(codes == 0xFFFE).tolist():  # a hyphen PDFium marked (unicode 2)
+        codes[i] = get_unicode(tpv, i)
+    objs = np.fromiter(
+        map(api.get_object_address, itertools.repeat(tpv, count), range(count)), np.uint64, count
+    )
+    xs, ys = api.origins(tpv, count)
+    # PDFium's generated characters: a space for a gap, or a line break (no object)
+    skip = objs == 0
+    is_generated, is_hyphen = api.is_generated, api.is_hyphen
+    spaces = np.flatnonzero((codes == 32) & ~skip).tolist()
+    skip[[i for i in spaces if is_generated(tpv, i)]] = True
+    for i in np.flatnonzero((codes == 2) & ~skip).tolist():
+        if is_hyphen(tpv, i):
+            codes[i] = 0x2D  # PDFium marks a hyphen that ends a line; it is "-" in the file
+    kept = np.flatnonzero(~skip)
+    n = len(kept)
+    if not n:
+        return _with_blank_objects(page, _Columns(), [], styles, advances, geo)
+    kobj, kx, ky, kcode = objs[kept], xs[kept], ys[kept], codes[kept]
+    same = kobj[1:] == kobj[:-1]
+    # one glyph that maps to several characters (a ligature "ff"): the characters after
+    # the first share its object and origin; pdfminer gives one char, the whole mapping
+    cont = np.zeros(n, bool)
+    cont[1:] = same & (kx[1:] == kx[:-1]) & (ky[1:] == ky[:-1])
+    run_start = np.ones(n, bool)
+    run_start[1:] = ~same
+    runs = np.flatnonzero(run_start)
+
+    # each run of one text object: its style (font, size, matrix; shared by objects alike)
+    get_matrix = api.get_matrix
+    style_list: list[_Style] = []
+    style_index: dict[int, int] = {}
+    run_styles: list[int] = []
+    by_object = styles.by_object
+    for obj, i in zip(kobj[runs].tolist(), kept[runs].tolist(), strict=True):
+        style = by_object.get(obj)
+        if style is None:
+            matrix = raw.FS_MATRIX()
+            get_matrix(tpv, i, ctypes.byref(matrix))
+            style = styles.of(obj, matrix)
+        sid = style_index.get(id(style))
+        if sid is None:
+            sid = style_index[id(style)] = len(style_list)
+            style_list.append(style)
+        run_styles.append(sid)
+    if not all(style.upright for style in style_list):
+        raise _Fallback  # rotated or mirrored text: pdfplumber reads the page
+    char_style = np.array(run_styles, np.intp)[np.cumsum(run_start) - 1]
+
+    base = np.flatnonzero(~cont)  # kept positions of the chars that are chars of their own
+    bstyle, bcode = char_style[base], kcode[base]
+    # the next kept char continues this one's glyph
+    ligature = np.zeros(n, bool)
+    ligature[:-1] = cont[1:]
+    width = _widths(tpv, kept, base, bstyle, bcode, kx, ligature, style_list, advances)
+
+    flat = geo.ctm[:4] == (1.0, 0.0, 0.0, 1.0)  # no /Rotate
+    _, _, _, _, ce, cf = geo.ctm
+    height, shift_x, shift_top = geo.height, geo.shift_x, geo.shift_top
+    flip = height + shift_top
+    sa = np.array([st.a for st in style_list])
+    low = np.array([st.low + cf for st in style_list])
+    high = np.array([st.high + cf for st in style_list])
+    bx, by = kx[base], ky[base]
+    # pdfminer's LTChar box: (0, descent, width, descent + Tf) under the matrix
+    e = bx + ce
+    x0 = e + shift_x
+    x1 = (e + sa[bstyle] * width) + shift_x
+    y0 = by + low[bstyle]
+    y1 = by + high[bstyle]
+    top = flip - y1
+    bottom = flip - y0
+    size = y1 - y0
+    simple = np.array([flat and st.simple for st in style_list], bool)
+    fast = simple[bstyle]
+    if not fast.all():  # skewed or scaled text: the general box
+        for b in np.flatnonzero(~fast).tolist():
+            box = _box(float(width[b]), float(bx[b]), float(by[b]), style_list[bstyle[b]], geo)
+            x0[b], x1[b], top[b], bottom[b], size[b] = box
+
+    # texts: each distinct code once; a ligature's whole mapping for its first char
+    codes_seen, tid = np.unique(bcode, return_inverse=True)
+    texts = [chr(c) if c else "" for c in codes_seen.tolist()]
+    tid = tid.astype(np.intp)
+    if cont.any():
+        owner = np.cumsum(~cont) - 1  # the base (index into ``base``) of each kept char
+        text_ids = {t: k for k, t in enumerate(texts)}
+        for c in np.flatnonzero(cont).tolist():
+            b = int(owner[c])
+            text = texts[tid[b]] + chr(int(kcode[c]))
+            tid[b] = text_ids.setdefault(text, len(text_ids))
+            if len(text_ids) > len(texts):
+                texts.append(text)
+            if fast[b]:
                 loose = raw.FS_RECTF()
-                raw.FPDFText_GetLooseCharBox(textpage, i, loose)
-                chars[-1]["x1"] = max(chars[-1]["x1"], loose.right + ce + shift_x)
-            continue
-        last_x = x
-        last_y = y
-        fresh = None
-        glyph = glyphs.get(code)
-        if glyph is None:
-            key = (style.font_id, code)
-            advance = advances.get(key)
-            if advance is None:
-                advance = advances[key] = _advance(textpage, i, style.font, code, x)
-                fresh = (code, key)
-            width = advance * style.tf
-            glyph = glyphs[code] = (chr(code) if code else "", width, a * width)
-            if fresh is None:
-                fresh = (code, None)
-        text, width, dx = glyph
-        if fast:
-            # pdfminer's LTChar box: (0, descent, width, descent + Tf) under the matrix
-            e = x + ce
-            y0 = y + low
-            y1 = y + high
-            char = {
-                "text": text,
-                "x0": e + shift_x,
-                "x1": e + dx + shift_x,
-                "top": flip - y1,
-                "bottom": flip - y0,
-                "size": y1 - y0,
-                "fontname": fontname,
-                "upright": True,
-            }
-        else:
-            char = _char(text, width, x, y, style, geo)
-        if gap_space:
-            gap_space = False
-            if chars and code != 32:
-                space = _dropped_space(chars[-1], char, style, advances)
-                if space is not None:
-                    append(space)
-        append(char)
-    return _with_blank_objects(page, chars, runs, styles, advances, geo)
+                raw.FPDFText_GetLooseCharBox(textpage, int(kept[c]), loose)
+                x1[b] = max(float(x1[b]), loose.right + ce + shift_x)
+
+    fonts: dict[str, int] = {}
+    style_font = np.array([fonts.setdefault(st.fontname, len(fonts)) for st in style_list])
+    columns = _Columns()
+    columns.set(tid, texts, x0, x1, top, bottom, size, style_font[bstyle], list(fonts))
+
+    # where PDFium put a space for a gap and deleted the real space after it: pdfplumber
+    # keeps the real space, and a space always ends a word there
+    bidx = kept[base]  # text index of each base char
+    last_skip = np.maximum.accumulate(np.where(skip, np.arange(count), -1))[bidx]
+    previous = np.empty(len(base), np.int64)
+    previous[0], previous[1:] = count, bidx[:-1]  # the first char follows nothing
+    gap = (last_skip > previous) & (last_skip >= 0) & (bcode != 32)
+    gap[0] = False
+    if gap.any():
+        gap &= codes[np.maximum(last_skip, 0)] == 32
+        for b in np.flatnonzero(gap).tolist():
+            style = style_list[bstyle[b]]
+            _dropped_space(columns, b, style, advances)
+
+    runs_out = [(int(base_of_run), int(kobj[r])) for base_of_run, r in zip(
+        np.searchsorted(base, runs).tolist(), runs.tolist(), strict=True)]  # fmt: skip
+    return _with_blank_objects(page, columns, runs_out, styles, advances, geo)
 
 
-def _page_text(api: _Api, tp: int, count: int) -> list[int] | None:
+def _widths(
+    tpv: Any,
+    kept: np.ndarray,
+    base: np.ndarray,
+    bstyle: np.ndarray,
+    bcode: np.ndarray,
+    kx: np.ndarray,
+    ligature: np.ndarray,
+    style_list: list[_Style],
+    advances: dict[tuple[int, int], float],
+) -> np.ndarray:
+    """Each base char's glyph width (text space times the size) in its style.
+
+    A style measures a code's width once (its first char of that code), from the font's
+    advance (measured once a font and code, from PDFium's boxes of that char). Where
+    that char starts a ligature, the width measured is the ligature's, not the code's:
+    the next char of that code in that style measures again (and the font's advance too,
+    if it was measured there)."""
+    key = bstyle.astype(np.int64) << 32 | bcode.astype(np.int64)
+    order = np.argsort(key, kind="stable")
+    sorted_key = key[order]
+    miss = np.ones(len(key), bool)
+    miss[1:] = sorted_key[1:] != sorted_key[:-1]
+    lig = ligature[base][order]
+    again = np.flatnonzero(miss & lig).tolist()
+    while again:
+        p = again.pop() + 1
+        if p < len(key) and sorted_key[p] == sorted_key[p - 1] and not miss[p]:
+            miss[p] = True
+            if lig[p]:
+                again.append(p)
+    measured = np.zeros(len(key))
+    for p in np.sort(order[miss]).tolist():  # in drawing order
+        style = style_list[bstyle[p]]
+        code = int(bcode[p])
+        akey = (style.font_id, code)
+        advance = advances.get(akey)
+        if advance is None:
+            k = int(base[p])
+            advance = advances[akey] = _advance(
+                tpv, int(kept[k]), style.font_id, code, float(kx[k])
+            )
+            if ligature[k]:
+                del advances[akey]
+        measured[p] = advance * style.tf
+    # every other char takes the width of the last measured char of its style and code
+    last = np.maximum.accumulate(np.where(miss, np.arange(len(key)), 0))
+    width = np.empty(len(key))
+    width[order] = measured[order][last]
+    return width
+
+
+class _Columns:
+    """A page's characters as they are gathered: the base chars as arrays, and spaces to
+    insert (before a char, or before a run of one text object)."""
+
+    def __init__(self) -> None:
+        self.tid = np.zeros(0, np.intp)
+        self.texts: list[str] = []
+        self.x0 = self.x1 = self.top = self.bottom = self.size = np.zeros(0)
+        self.font = np.zeros(0, np.intp)
+        self.fontnames: list[str] = []
+        # (before which base char, 0 a blank object's space / 1 a dropped space, sequence,
+        #  x0, x1, top, bottom, size, font name)
+        self.extra: list[tuple[int, int, int, float, float, float, float, float, str]] = []
+
+    def set(self, tid, texts, x0, x1, top, bottom, size, font, fontnames) -> None:  # type: ignore[no-untyped-def]
+        self.tid, self.texts = tid, texts
+        self.x0, self.x1, self.top, self.bottom, self.size = x0, x1, top, bottom, size
+        self.font, self.fontnames = font, fontnames
+
+    def chars(self) -> Chars:
+        if not self.extra:
+            return Chars(
+                self.tid, self.texts, self.x0, self.x1, self.top, self.bottom, self.size,
+                self.font, self.fontnames,
+            )  # fmt: skip
+        texts = list(self.texts)
+        if " " not in texts:
+            texts.append(" ")
+        space = texts.index(" ")
+        fontnames = list(self.fontnames)
+        for extra in self.extra:
+            if extra[8] not in fontnames:
+                fontnames.append(extra[8])
+        m = len(self.tid)
+        before = np.array([e[0] for e in self.extra], np.int64)
+        kind = np.array([e[1] for e in self.extra], np.int64)
+        seq = np.array([e[2] for e in self.extra], np.int64)
+        primary = np.concatenate([np.arange(m), before])
+        secondary = np.concatenate([np.full(m, 2), kind])
+        tertiary = np.concatenate([np.zeros(m, np.int64), seq])
+        order = np.lexsort((tertiary, secondary, primary))
+        cols = [np.array([e[k] for e in self.extra]) for k in range(3, 8)]
+        font = np.array([fontnames.index(e[8]) for e in self.extra], np.intp)
+        return Chars(
+            np.concatenate([self.tid, np.full(len(self.extra), space, np.intp)])[order],
+            texts,
+            np.concatenate([self.x0, cols[0]])[order],
+            np.concatenate([self.x1, cols[1]])[order],
+            np.concatenate([self.top, cols[2]])[order],
+            np.concatenate([self.bottom, cols[3]])[order],
+            np.concatenate([self.size, cols[4]])[order],
+            np.concatenate([self.font, font])[order],
+            fontnames,
+        )
+
+
+def _page_text(api: _Api, tp: int, count: int) -> np.ndarray | None:
     """Every character's Unicode value in one call (``FPDFText_GetText``), or None when
     the page text does not line up one to one with the characters."""
     buffer = (ctypes.c_uint16 * (count + 1))()
     written = api.get_text(tp, 0, count, buffer)
     if written != count + 1:  # the text ends with a NUL
         return None
-    return buffer[:count]
+    return np.frombuffer(buffer, np.uint16, count).astype(np.int64)
 
 
-def _char(
-    text: str, width: float, x: float, y: float, style: _Style, geo: _Geometry
-) -> dict[str, Any]:
+def _box(
+    width: float, x: float, y: float, style: _Style, geo: _Geometry
+) -> tuple[float, float, float, float, float]:
     """pdfminer's LTChar box, (0, descent, width, descent + Tf) under the character's
-    matrix and the page's CTM, as a pdfplumber char dict: the general case."""
+    matrix and the page's CTM, as pdfplumber's (x0, x1, top, bottom, size): the general
+    case."""
     ca, cb, cc, cd, ce, cf = geo.ctm
     e, f = x * ca + y * cc + ce, x * cb + y * cd + cf
     a, b, c, d, lo, hi = style.a, style.b, style.c, style.d, style.descent, style.ascent
@@ -559,29 +731,21 @@ def _char(
     x0, x1 = e + min(xs), e + max(xs)
     y0, y1 = f + min(ys), f + max(ys)
     flip = geo.height + geo.shift_top
-    return {
-        "text": text,
-        "x0": x0 + geo.shift_x,
-        "x1": x1 + geo.shift_x,
-        "top": flip - y1,
-        "bottom": flip - y0,
-        "size": y1 - y0,
-        "fontname": style.fontname,
-        "upright": style.upright,
-    }
+    return x0 + geo.shift_x, x1 + geo.shift_x, flip - y1, flip - y0, y1 - y0
 
 
 def _with_blank_objects(
     page: Any,
-    chars: list[dict[str, Any]],
+    columns: _Columns,
     runs: list[tuple[int, int]],
     styles: _Styles,
     advances: dict[tuple[int, int], float],
     geo: _Geometry,
-) -> list[dict[str, Any]]:
-    """``chars`` with a space for each text object PDFium's text page skips because it
-    draws nothing visible (a lone space between a list number and its text, say):
-    pdfplumber has those spaces, and a space ends a word."""
+) -> Chars:
+    """The page's chars with a space for each text object PDFium's text page skips
+    because it draws nothing visible (a lone space between a list number and its text,
+    say): pdfplumber has those spaces, and a space ends a word. ``runs`` gives, for each
+    run of chars of one text object, its first base char and the object."""
     import pypdfium2.raw as raw
 
     api = _api()
@@ -607,26 +771,21 @@ def _with_blank_objects(
             continue
         api.object_bounds(address, *refs)
         if bounds[2].value - bounds[0].value < 0.01:  # PDFium's test for an invisible object
-            blanks.append((k, ctypes.cast(address, raw.FPDF_PAGEOBJECT)))
-    if not blanks:
-        return chars
-    # each blank goes before the first run of chars drawn after it
-    out: list[dict[str, Any]] = []
-    pending = iter(blanks)
-    blank = next(pending, None)
-    # a page whose only text objects draw nothing (a lone space on a blank page) has no
-    # runs at all: its blanks are all it has
-    ends = [start for start, _ in runs[1:]] + ([len(chars)] if runs else [])
-    for (start, owner), end in zip(runs, ends, strict=True):
-        position = order.get(owner, -1)
-        while blank is not None and blank[0] < position:
-            out.append(_blank_space(blank[1], styles, advances, geo))
-            blank = next(pending, None)
-        out.extend(chars[start:end])
-    while blank is not None:
-        out.append(_blank_space(blank[1], styles, advances, geo))
+            blanks.append((k, address))
+    if blanks:
+        # each blank goes before the first run of chars drawn after it
+        pending = iter(blanks)
         blank = next(pending, None)
-    return out
+        end = len(columns.tid)
+        sequence = 0
+        for start, owner in [*runs, (end, 0)]:
+            position = order.get(owner, -1) if start < end else len(order) + len(blanks)
+            while blank is not None and (blank[0] < position or start == end):
+                x0, x1, top, bottom, size, fontname = _blank_space(blank[1], styles, advances, geo)
+                columns.extra.append((start, 0, sequence, x0, x1, top, bottom, size, fontname))
+                sequence += 1
+                blank = next(pending, None)
+    return columns.chars()
 
 
 def _form_objects(form: Any) -> list[int]:
@@ -643,48 +802,49 @@ def _form_objects(form: Any) -> list[int]:
 
 
 def _blank_space(
-    handle: Any, styles: _Styles, advances: dict[tuple[int, int], float], geo: _Geometry
-) -> dict[str, Any]:
-    """A space char for an invisible text object, at its origin, one space wide."""
+    address: int, styles: _Styles, advances: dict[tuple[int, int], float], geo: _Geometry
+) -> tuple[float, float, float, float, float, str]:
+    """A space char for an invisible text object, at its origin, one space wide:
+    (x0, x1, top, bottom, size, font name)."""
     import pypdfium2.raw as raw
 
     matrix = raw.FS_MATRIX()
-    raw.FPDFPageObj_GetMatrix(handle, matrix)
-    address = ctypes.cast(handle, ctypes.c_void_p).value or 0
+    _api().object_matrix(ctypes.c_void_p(address), ctypes.byref(matrix))
     style = styles.of(address, matrix)
+    if not style.upright:
+        raise _Fallback
     key = (style.font_id, -32)
     advance = advances.get(key)
     if advance is None:
-        advance = advances[key] = _glyph_width(style.font, 32)
-    return _char(" ", advance * style.tf, matrix.e, matrix.f, style, geo)
+        advance = advances[key] = _glyph_width(style.font_id, 32)
+    return (*_box(advance * style.tf, matrix.e, matrix.f, style, geo), style.fontname)
 
 
 def _dropped_space(
-    prev: dict[str, Any],
-    char: dict[str, Any],
-    style: _Style,
-    advances: dict[tuple[int, int], float],
-) -> dict[str, Any] | None:
-    """The space character PDFium dropped between ``prev`` and ``char``, if the gap
-    between them is wide enough to have held one.
+    columns: _Columns, b: int, style: _Style, advances: dict[tuple[int, int], float]
+) -> None:
+    """The space character PDFium dropped before base char ``b`` (after the one before
+    it), if the gap between them is wide enough to have held one.
 
     Where the file draws a space after a gap, PDFium records a generated space for the
     gap and deletes the real space that follows it (it keeps no two spaces in a row).
     pdfplumber keeps the real space, and a space always ends a word there."""
-    if not (char["upright"] and prev["upright"]):
-        return None
     key = (style.font_id, -32)
     space = advances.get(key)
     if space is None:
-        space = advances[key] = _glyph_width(style.font, 32)
+        space = advances[key] = _glyph_width(style.font_id, 32)
     space *= style.tf
-    gap = char["x0"] - prev["x1"]
+    x0, x1 = float(columns.x0[b]), float(columns.x1[b - 1])
+    gap = x0 - x1
     if space <= 0 or gap < space * 0.5:
-        return None
-    return {**char, "text": " ", "x0": prev["x1"], "x1": char["x0"]}
+        return
+    columns.extra.append(
+        (b, 1, 0, x1, x0, float(columns.top[b]), float(columns.bottom[b]),
+         float(columns.size[b]), style.fontname)
+    )  # fmt: skip
 
 
-def _advance(textpage: Any, index: int, font: Any, code: int, origin_x: float) -> float:
+def _advance(tpv: Any, index: int, font: int, code: int, origin_x: float) -> float:
     """The glyph's advance width per unit of font size (its /Widths entry / 1000).
 
     PDFium's loose box spans origin..origin+advance, united with the glyph's inked box:
@@ -693,15 +853,19 @@ def _advance(textpage: Any, index: int, font: Any, code: int, origin_x: float) -
     value is used (exact for simple fonts), kept within the inked box."""
     import pypdfium2.raw as raw
 
+    api = _api()
     loose = raw.FS_RECTF()
-    raw.FPDFText_GetLooseCharBox(textpage, index, loose)
+    api.loose_box(tpv, index, ctypes.byref(loose))
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
-    raw.FPDFText_GetCharBox(textpage, index, left, right, bottom, top)
+    api.char_box(
+        tpv, index, ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom),
+        ctypes.byref(top),
+    )  # fmt: skip
     matrix = raw.FS_MATRIX()
-    raw.FPDFText_GetMatrix(textpage, index, matrix)
-    obj = raw.FPDFText_GetTextObject(textpage, index)
+    api.get_matrix(tpv, index, ctypes.byref(matrix))
+    obj = api.get_object_address(tpv, index)
     size = ctypes.c_float()
-    raw.FPDFTextObj_GetFontSize(obj, size)
+    api.font_size(obj, ctypes.byref(size))
     scale = matrix.a * size.value
     if matrix.b or matrix.c or scale <= 0:
         return _glyph_width(font, code)
@@ -712,9 +876,7 @@ def _advance(textpage: Any, index: int, font: Any, code: int, origin_x: float) -
     return guess if 0 <= guess <= inked + 1e-3 else max(inked, 0.0)
 
 
-def _glyph_width(font: Any, code: int) -> float:
-    import pypdfium2.raw as raw
-
+def _glyph_width(font: int, code: int) -> float:
     width = ctypes.c_float()
-    raw.FPDFFont_GetGlyphWidth(font, code, ctypes.c_float(1000.0), width)
+    _api().glyph_width(font, code, 1000.0, ctypes.byref(width))
     return width.value / 1000.0
