@@ -233,7 +233,6 @@ class ReportDiff(_Model):
 
 # The subjects inspectors write about live in ilacs_cli/themes.py (SUBJECTS), under the
 # practice themes they belong to: one vocabulary for themes, search and the diff.
-Theme = Subject
 THEMES: tuple[Subject, ...] = SUBJECTS
 _THEME_BY_NAME = {t.name: t for t in THEMES}
 _SUBJECTS = frozenset(t.name for t in THEMES if not t.aspect)
@@ -1043,6 +1042,13 @@ class _Index:
         # BM25's idf, floored so that a very common term still counts a little
         self.idf = {t: max(0.05, math.log(1 + (n - c + 0.5) / (c + 0.5))) for t, c in df.items()}
         self.default = math.log(1 + (n + 0.5) / 0.5)
+        self._rarest: dict[frozenset[str], str] = {}
+
+    def rarest(self, themes: frozenset[str]) -> str:
+        """The theme of ``themes`` fewest of these sentences name (ties: by name)."""
+        if themes not in self._rarest:
+            self._rarest[themes] = max(sorted(themes), key=lambda t: self.weight("#" + t))
+        return self._rarest[themes]
 
     def weight(self, term: str) -> float:
         # a term the new report never uses ("MARAT" after the front door was renamed)
@@ -1090,9 +1096,9 @@ _EVALUATIVE: tuple[tuple[re.Pattern[str], float, bool], ...] = tuple(
     for p, w, consume in (
         # (phrase, weight, whether it uses up its words: "not always timely" is one verdict,
         # not "not always" and then "timely")
+        (r"\btoo (young|old)\b", 0.0, True),  # an age, not a judgement
         # "too compliance-focused to be driving improved practice": what follows "too X
         # to" does not happen, so its good words are not good news
-        (r"\btoo (young|old)\b", 0.0, True),  # an age, not a judgement
         (r"\btoo (?!young\b|old\b)[\w-]+ to (be )?[a-z]+ing\b[^.;,]*", -2.0, True),
         (r"\btoo (many|few|long|slow|often|much|variable|early|soon)\b", -1.5, True),
         # negation over coordinated cue words: "not consistent or effective"
@@ -1252,11 +1258,11 @@ def stance(text: str, subject: _Subject | None = None) -> float:
     half; the clause after a contrast weighs more."""
     total = 0.0
     seen_subject = False
-    clauses = _clauses(text)
+    clauses = [(c, w, clause_polarity(c)) for c, w in _clauses(text)]
     # "For most children X is good, but for a few Y": a minority's shortfall beside the
     # majority's good news is the exception, not the verdict
-    most = len(clauses) > 1 and any(_MOST.search(c) and clause_polarity(c) > 0 for c, _ in clauses)
-    for clause, weight in clauses:
+    most = len(clauses) > 1 and any(p > 0 and _MOST.search(c) for c, _, p in clauses)
+    for clause, weight, polarity_ in clauses:
         on = 1.0
         if subject is not None:
             stems = set(_stems(clause))
@@ -1268,7 +1274,6 @@ def stance(text: str, subject: _Subject | None = None) -> float:
                 # subject of its own after one on it ("..., although frequency is
                 # inconsistent") goes on about the same thing
                 on = 0.5
-        polarity_ = clause_polarity(clause)
         if polarity_ > 0 and _FEW.search(clause):
             # good news for "some children" says it is not so for the rest
             polarity_ *= _FEW_SHARE
@@ -1394,8 +1399,7 @@ def _on_subject(index: _Index, s: _Subject, q: dict[str, float], u: _Unit, m: _M
         rel *= _NO_FREE if free <= theme else _NO_FREE_SPECIFIC
     own = _subjects(u.themes)
     if len(s.themes) > 1:
-        rarest = max(sorted(s.themes), key=lambda t: index.weight("#" + t))
-        if rarest not in own and not s.free & terms:
+        if index.rarest(s.themes) not in own and not s.free & terms:
             # "assessments of children in private fostering arrangements": a sentence on
             # assessments alone is not on them
             rel *= _MISSING_RARE
@@ -1463,6 +1467,7 @@ def _ledger(
         q = _query(s)
         # 1. the new report raises it again
         best_j: tuple[float, int] | None = None
+        old_aspects = _head_aspects(s.head)
         for j, _ntext, _nthemes in new_ias:
             # head against head: "written records, including timely assessments" does not
             # restate an item on assessments
@@ -1482,7 +1487,7 @@ def _ledger(
                 continue
             # "the quality of strategy discussions" is not restated by "the timeliness ...
             # with which strategy meetings are held": both name what of it, and differ
-            old_aspects, new_aspects = _head_aspects(s.head), _head_aspects(ns.head)
+            new_aspects = _head_aspects(ns.head)
             if old_aspects and new_aspects and not old_aspects & new_aspects:
                 continue
             nterms = ns.stems | {"#" + t for t in head_themes}
