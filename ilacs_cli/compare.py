@@ -41,7 +41,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .models import GRADE_RANK, Area, Grade, Kind, Period, Report
-from .themes import SUBJECTS, Subject
+from .themes import GRADED_UNDER, SUBJECTS, Subject
 from .themes import themes_of as practice_themes_of
 from .vocabulary import (
     FRAMEWORK_OF_KIND,
@@ -1376,6 +1376,9 @@ _RARE_WORD = 2.5  # an idf this high makes one word a subject (in few of the sen
 _MISSING_RARE = 0.6  # a sentence without the rarest of the item's several subjects
 _CONJUNCT = 0.9  # a sentence squarely on one part of a coordinated head
 _BACK_REL = 0.25  # a back-reference on the subject at this relevance decides
+_MIDDLE = 2  # the rank of "requires improvement" (and "adequate"): a grade that leans neither way
+_BY_GRADE = 0.35  # the confidence of a verdict the new report's grade settles
+_LOWEST, _HIGHEST = 1, 4  # the ranks of "inadequate" and "outstanding"
 
 
 @dataclass
@@ -1465,6 +1468,7 @@ def _ledger(
             continue
         s = _subject(text)
         q = _query(s)
+        graded = _graded_for(new, text, s.head)
         # 1. the new report raises it again
         best_j: tuple[float, int] | None = None
         old_aspects = _head_aspects(s.head)
@@ -1586,6 +1590,12 @@ def _ledger(
                 # only where the new report does not take the subject up at all
                 out.append(_blanket(blanket_pos[0], s, base, on, done=True))
                 continue
+            if graded is not None and graded.rank > _MIDDLE:
+                # an inspection of the whole service that judges the practice good and names
+                # no weakness in it: done (silence under "inadequate" says nothing: such a
+                # report dwells on the worst failures)
+                out.append(_by_grade(graded, s, base, on))
+                continue
             out.append(
                 ImprovementAreaChange(
                     status=ImprovementStatus.NOT_MENTIONED,
@@ -1619,13 +1629,26 @@ def _ledger(
             for h in hits
             if h not in judged and h.rel >= _DISSENT_REL and balance > 0 and h.stance <= -_DISSENT
         ]
-        if certainty < _CLEAR or confidence < _CONFIDENT:
-            status = ImprovementStatus.UNCLEAR
-            reason = "the new report's findings on its subject are mixed"
-        elif dissent:
-            status = ImprovementStatus.UNCLEAR
-            reason = "the new report's findings on its subject are mixed"
+        mixed = certainty < _CLEAR or confidence < _CONFIDENT or bool(dissent)
+        if dissent:
             shown = _shown_hits(judged, balance)[:2] + [_hit_evidence(dissent[0])]
+        if mixed and graded is not None and graded.rank != _MIDDLE:
+            # mixed findings: the grade for the practice settles which way they lean
+            done = graded.rank > _MIDDLE
+            status = ImprovementStatus.ADDRESSED if done else ImprovementStatus.PERSISTING
+            reason = f"the new report's findings on its subject are mixed, and it {graded.words}"
+            confidence = _BY_GRADE
+        elif mixed:
+            status = ImprovementStatus.UNCLEAR
+            reason = "the new report's findings on its subject are mixed"
+        elif graded is not None and (graded.rank, balance > 0) in ((_LOWEST, True), (_HIGHEST, False)):
+            # good news on it in a service judged inadequate there (or the reverse in an
+            # outstanding one): the sentences and the grade disagree
+            status = ImprovementStatus.UNCLEAR
+            reason = (
+                "the new report's findings on its subject are mostly "
+                f"{'positive' if balance > 0 else 'negative'}, but it {graded.words}"
+            )
         elif balance > 0:
             status = ImprovementStatus.ADDRESSED
             reason = "the new report's findings on its subject are mostly positive"
@@ -1733,6 +1756,52 @@ def _blanket(
         "addressed, and does not show this one is",
         evidence=[_evidence(u, 1.0)] + [_hit_evidence(h) for h in on[:1]],
         confidence=0.4 if done else 0.5,
+        subject=s.head,
+        **base,
+    )
+
+
+@dataclass(frozen=True)
+class _Graded:
+    """The new report's grade for the judgement that covers an item's practice."""
+
+    rank: int
+    words: str  # "grades help and protection good"
+
+
+def _graded_for(new: Report, text: str, head: str) -> _Graded | None:
+    """The grade of ``new`` that covers the practice ``text`` is about: the judgement of
+    each practice theme its head names (else the whole item), the worst of them; the overall
+    grade where no theme's judgement is graded. None for a report without grades."""
+    grades = {j.area: j for j in new.judgements if j.grade is not None}
+    if not grades:
+        return None
+    names = _practice_themes(head) or _practice_themes(text)
+    found = []
+    for name in names:
+        under = GRADED_UNDER.get(name, ())
+        area = next((a for a in under if a in grades), None)
+        if under and area is None:
+            found = []  # its judgement is not graded here: only the overall grade speaks
+            break
+        if area is not None:  # (a theme every judgement covers constrains nothing)
+            found.append(grades[area])
+    if not found:
+        overall = grades.get(Area.OVERALL_EFFECTIVENESS)
+        if overall is None:
+            return None
+        found = [overall]
+    worst = min(found, key=lambda j: GRADE_RANK[j.grade])
+    label = area_info(worst.area).title.lower()
+    return _Graded(GRADE_RANK[worst.grade], f"grades {label} {worst.grade.value.replace('_', ' ')}")
+
+
+def _by_grade(g: _Graded, s: _Subject, base: dict, on: list[_Hit]) -> ImprovementAreaChange:
+    return ImprovementAreaChange(
+        status=ImprovementStatus.ADDRESSED,
+        reason=f"the new report names no weakness in it, and it {g.words}",
+        evidence=[_hit_evidence(h) for h in on[:1]],
+        confidence=_BY_GRADE,
         subject=s.head,
         **base,
     )

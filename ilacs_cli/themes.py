@@ -43,6 +43,8 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
+from .vocabulary import Area
+
 if TYPE_CHECKING:
     import datetime as dt
 
@@ -600,6 +602,34 @@ THEMES: tuple[Theme, ...] = (
 
 #: Themes by name.
 THEME_BY_NAME: dict[str, Theme] = {t.name: t for t in THEMES}
+
+_HELP = (Area.HELP_AND_PROTECTION,)
+_CARE = (Area.CHILDREN_IN_CARE, Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS, Area.CHILDREN_LOOKED_AFTER)
+_LEADERS = (Area.IMPACT_OF_LEADERS, Area.LEADERSHIP_MANAGEMENT_GOVERNANCE)
+
+#: The judgement whose grade covers each theme's practice, in the order to look for it in a
+#: report (an ILACS report of 2018-23 grades children in care and care leavers together, a
+#: SIF report children looked after). Empty: practice every judgement covers (the child's
+#: voice), for which the overall grade stands. Every theme has an entry (a test checks).
+GRADED_UNDER: dict[str, tuple[Area, ...]] = {
+    "front_door": _HELP,
+    "cin_cp": _HELP,
+    "pre_proceedings_plo": _HELP,
+    "exploitation_efh": _HELP,
+    "missing_children": _HELP,
+    "children_in_care": _CARE,
+    "permanence_adoption": (*_CARE, Area.ADOPTION_PERFORMANCE),
+    "care_leavers": (Area.CARE_LEAVERS, Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS),
+    "homeless_16_17": _HELP,
+    "disabled_children": _HELP,
+    "private_fostering": _HELP,
+    "placement_sufficiency": _CARE,
+    "workforce_caseloads": _LEADERS,
+    "supervision_oversight": _LEADERS,
+    "quality_assurance": _LEADERS,
+    "partnership_working": _LEADERS,
+    "voice_of_child": (),
+}
 
 
 def theme_names() -> list[str]:

@@ -730,6 +730,74 @@ def test_mixed_evidence_is_unclear(samples: dict[str, Report]) -> None:
     assert c.confidence is not None and c.confidence < 0.35
 
 
+def test_the_new_grade_for_the_practice_settles_silence_and_mixed_findings(
+    samples: dict[str, Report],
+) -> None:
+    """An inspection of the whole service grades each part of it: a reader takes a part
+    judged good, about which the report names no weakness, as no longer weak; and lets that
+    grade settle findings that are mixed. Silence under "inadequate" says nothing."""
+    care = Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS
+    old = _letter(samples["trafford-2019"], OLD_ITEMS[:2], ["Old finding."], [])
+    mixed = [
+        "Life-story work is strong and effective for most children in care.",
+        "Life-story work is inconsistent and poor for some children in care.",
+    ]
+
+    def ledger(findings: list[str], rows: list[tuple[Area, Grade]]) -> dict:
+        new = _with(_letter(samples["trafford-2022"], [], findings, []), rows, None)
+        return {c.old_index: c for c in diff(old, new).improvement_areas}
+
+    good = [(care, Grade.GOOD), (Area.HELP_AND_PROTECTION, Grade.REQUIRES_IMPROVEMENT)]
+    got = ledger([*mixed, "Leaders have new offices."], good)
+    # life-story work (children in care, graded good): mixed findings lean to done
+    assert got[1].status is ImprovementStatus.ADDRESSED
+    assert got[1].reason == (
+        "the new report's findings on its subject are mixed, and it grades children in care "
+        "and care leavers good"
+    )
+    assert got[1].confidence == 0.35
+    # return home interviews (help and protection, requires improvement): nothing said,
+    # and the grade leans neither way
+    assert got[2].status is ImprovementStatus.NOT_MENTIONED
+    assert got[2].evidence == []
+
+    got = ledger(["Leaders have new offices."], [(care, Grade.GOOD)])
+    assert got[1].status is ImprovementStatus.ADDRESSED
+    assert got[1].reason == (
+        "the new report names no weakness in it, and it grades children in care and care "
+        "leavers good"
+    )
+    # no grade for help and protection in the report: the overall grade would speak, and
+    # there is none
+    assert got[2].status is ImprovementStatus.NOT_MENTIONED
+
+    bad = [(care, Grade.INADEQUATE), (Area.HELP_AND_PROTECTION, Grade.INADEQUATE)]
+    got = ledger(["Leaders have new offices."], bad)
+    assert [c.status for c in got.values()] == [ImprovementStatus.NOT_MENTIONED] * 2
+    got = ledger([*mixed, "Leaders have new offices."], bad)
+    assert got[1].status is ImprovementStatus.PERSISTING
+    # good news on it where the report judges that practice inadequate: not safe
+    got = ledger([mixed[0], "Leaders have new offices."], bad)
+    assert got[1].status is ImprovementStatus.UNCLEAR
+    assert got[1].reason.endswith("mostly positive, but it grades children in care and care "
+                                  "leavers inadequate")
+    # a focused visit has no grades: mixed stays unclear
+    visit = _letter(samples["salford-2025"], [], [*mixed, "Leaders have new offices."], [])
+    (c, _) = diff(old, visit).improvement_areas[:2]
+    assert c.status is ImprovementStatus.UNCLEAR
+
+
+def test_every_practice_theme_is_graded_under_a_judgement() -> None:
+    from ilacs_cli import themes
+    from ilacs_cli.vocabulary import AREAS
+
+    assert set(themes.GRADED_UNDER) == set(themes.THEME_BY_NAME)
+    for name, areas in themes.GRADED_UNDER.items():
+        assert all(a in AREAS for a in areas), name
+    # only the child's voice runs through every judgement
+    assert [n for n, a in themes.GRADED_UNDER.items() if not a] == ["voice_of_child"]
+
+
 def test_a_sentence_on_one_part_of_a_coordinated_head_is_on_the_item(
     samples: dict[str, Report],
 ) -> None:
