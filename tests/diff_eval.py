@@ -32,6 +32,9 @@ from ilacs_cli.compare import ImprovementAreaChange, diff  # noqa: E402
 from ilacs_cli.models import Report  # noqa: E402
 
 LABELS = ROOT / "tests" / "truth" / "diff_labels"
+#: A second, independent reading of every pair (READER-BRIEF-second.md: the round 4 brief,
+#: and the first readers' labels kept from them).
+SECOND = LABELS / "second"
 READER = ("addressed", "persisting", "not_mentioned")
 #: The splits of SPLIT.json ("dev" is every pair in none of the others), and their titles.
 SPLITS = ("dev", "holdout", "holdout2", "holdout3", "holdout4")
@@ -60,6 +63,9 @@ class Item:
     evidence_texts: list[str] = field(default_factory=list)
     verdict_confidence: float | None = None
     reason: str | None = None
+    second: str | None = None  # the second reader's label (second/), None where unread
+    second_confidence: str | None = None
+    second_sentence: str | None = None
 
 
 def load_pairs() -> list[dict]:
@@ -76,6 +82,16 @@ def load_pairs() -> list[dict]:
         d = json.loads(f.read_text(encoding="utf-8"))
         d["split"] = split_of.get(d["pair_id"], "dev")
         d["A_items"] = {n: it for (p, n), it in items.items() if p == d["pair_id"]}
+        second = SECOND / f.name
+        if second.exists():
+            again = {
+                it["n"]: it for it in json.loads(second.read_text(encoding="utf-8"))["items"]
+            }
+            for it in d["items"]:
+                if it["n"] in again:
+                    it["second"] = again[it["n"]]["label"]
+                    it["second_confidence"] = again[it["n"]]["confidence"]
+                    it["second_sentence"] = again[it["n"]].get("sentence")
         pairs.append(d)
     return pairs
 
@@ -138,6 +154,9 @@ def run_pair(pair: dict, old: Report, new: Report, warn: Callable[[str], None]) 
             label=lab["label"],
             confidence=lab["confidence"],
             sentence=lab.get("sentence"),
+            second=lab.get("second"),
+            second_confidence=lab.get("second_confidence"),
+            second_sentence=lab.get("second_sentence"),
         )
         index = _match(old, it)
         if index is None:
@@ -247,6 +266,7 @@ def report(items: list[Item], pairs: list[dict], out: Callable[[str], None] = pr
         out(summary_line(name, s))
         for line in matrix_lines(s):
             out("    " + line)
+    two_readers(items, out)
     rows = [row for pid in split for row in GRADE_ROWS.get(pid, [])]
     changes = Counter((how or "-", change) for _, change, how in rows)
     out(
@@ -265,6 +285,58 @@ def report(items: list[Item], pairs: list[dict], out: Callable[[str], None] = pr
         out("\nDisagreements (pair, item, reader -> code):")
         for i in wrong:
             out(f"  [{split[i.pair]}] {i.pair} #{i.n}: {i.label} -> {i.status}  {i.text[:70]}")
+
+
+def kappa(pairs: list[tuple[str, str]]) -> float:
+    """Cohen's kappa of two labellings: agreement beyond what their label shares give."""
+    n = len(pairs)
+    if not n:
+        return 0.0
+    seen = sum(a == b for a, b in pairs) / n
+    first, second = Counter(a for a, _ in pairs), Counter(b for _, b in pairs)
+    chance = sum(first[k] * second[k] for k in READER) / (n * n)
+    return (seen - chance) / (1 - chance) if chance < 1 else 1.0
+
+
+def two_readers(items: list[Item], out: Callable[[str], None] = print) -> None:
+    """How far two careful readers agree (the ceiling a ledger can be held to), and the code
+    against the second reader and against the items both readers label alike."""
+    both = [i for i in items if i.second is not None]
+    if not both:
+        return
+    labels = [(i.label, i.second or "") for i in both]
+    agree = sum(a == b for a, b in labels)
+    swapped = sum({a, b} == {"addressed", "persisting"} for a, b in labels)
+    out("\nTwo readers (tests/truth/diff_labels/second: every item read again, blind)")
+    out(
+        f"reader 1 vs reader 2: items {len(both)}  agree {_pct(agree, len(both))}  "
+        f"swapped {_pct(swapped, len(both))}  kappa {kappa(labels):.2f}"
+    )
+    m = Counter(labels)
+    out("    reader 1 \\ reader 2" + "".join(c.rjust(15) for c in READER))
+    for r in READER:
+        out("    " + r.ljust(19) + "".join(str(m[(r, c)]).rjust(15) for c in READER))
+    as_second = [
+        Item(
+            **{
+                **i.__dict__,
+                "label": i.second,
+                "confidence": i.second_confidence or "",
+                "sentence": i.second_sentence,
+            }
+        )
+        for i in both
+    ]
+    consensus = [i for i in both if i.label == i.second]
+    for name, group in (
+        ("the code against reader 2", as_second),
+        ("the code on the items both readers label alike", consensus),
+        ("... of those, items both readers were sure of (high/medium)",
+         [i for i in consensus if "low" not in (i.confidence, i.second_confidence)]),
+    ):
+        s = score(group)
+        out(summary_line(name, s))
+        out("    reader -> code a/p/n/u: " + compact_matrix(s))
 
 
 def evaluate(
