@@ -37,13 +37,14 @@ LABELS = ROOT / "tests" / "truth" / "diff_labels"
 SECOND = LABELS / "second"
 READER = ("addressed", "persisting", "not_mentioned")
 #: The splits of SPLIT.json ("dev" is every pair in none of the others), and their titles.
-SPLITS = ("dev", "holdout", "holdout2", "holdout3", "holdout4")
+SPLITS = ("dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5")
 SPLIT_NAMES = {
     "dev": "dev pairs (round 1)",
     "holdout": "held-out pairs (round 1, since seen)",
     "holdout2": "held-out pairs (round 2, since seen)",
     "holdout3": "held-out pairs (round 3, since seen)",
-    "holdout4": "held-out pairs (round 4)",
+    "holdout4": "held-out pairs (round 4, since seen)",
+    "holdout5": "held-out pairs (round 5)",
 }
 CODE = ("addressed", "persisting", "not_mentioned", "unclear", "left_out")
 
