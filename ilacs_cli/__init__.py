@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 # bound now (the module is light): a submodule import could otherwise shadow the function
 from .extract import PARSER_VERSION, extract
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"
 
 #: public name -> the module that defines it
 _EXPORTS = {

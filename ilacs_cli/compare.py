@@ -55,7 +55,9 @@ from .vocabulary import (
 DIFF_SCHEMA_VERSION = "1"
 
 __all__ = [
+    "BASES",
     "DIFF_SCHEMA_VERSION",
+    "Basis",
     "THEMES",
     "Change",
     "DiffSide",
@@ -100,6 +102,45 @@ class ImprovementStatus(StrEnum):
     NEW = "new"
     #: the new report is on the subject but its evidence is weak or mixed: read it yourself
     UNCLEAR = "unclear"
+
+
+class Basis(StrEnum):
+    """What a ledger verdict rests on: a stable key for its ``reason``, to filter on. How
+    often verdicts of each basis agree with a careful reader is measured against the
+    labelled set (``make corpus``; the README's table): read a verdict with its basis."""
+
+    RESTATED = "restated"
+    BACK_REFERENCE = "back_reference"
+    FINDINGS = "findings"
+    MIXED = "mixed"
+    FINDINGS_AND_GRADE = "findings_and_grade"
+    FINDINGS_AGAINST_GRADE = "findings_against_grade"
+    GRADE = "grade"
+    BLANKET = "blanket"
+    SILENT = "silent"
+    SILENT_VISIT = "silent_visit"
+    LSCB = "lscb"
+    NEW = "new"
+
+
+#: Each basis in words (the README's table and ``--help`` read this; a test checks that
+#: every basis has an entry).
+BASES: dict[Basis, str] = {
+    Basis.RESTATED: "the new report's own list raises the item again",
+    Basis.BACK_REFERENCE: "a sentence of the new report says what became of it since the last "
+    "inspection",
+    Basis.FINDINGS: "the balance of the new report's sentences on its subject",
+    Basis.MIXED: "sentences on its subject that point both ways (unclear)",
+    Basis.FINDINGS_AND_GRADE: "mixed sentences, settled by the new grade for that practice",
+    Basis.FINDINGS_AGAINST_GRADE: "sentences that the new grade for that practice contradicts "
+    "(unclear)",
+    Basis.GRADE: "no sentence on it, in an inspection grading that practice good or better",
+    Basis.BLANKET: "a statement about the whole of the last list",
+    Basis.SILENT: "no sentence of the new inspection on its subject",
+    Basis.SILENT_VISIT: "no sentence of the new visit on its subject (a visit has its own focus)",
+    Basis.LSCB: "a recommendation to the LSCB, which the new report does not inspect",
+    Basis.NEW: "an item of the new report's list that the old one did not have",
+}
 
 
 Polarity = Literal["positive", "negative", "neutral"]
@@ -182,6 +223,11 @@ class ImprovementAreaChange(_Model):
     )
     subject: str | None = Field(
         default=None, description="The item's head phrase: what its evidence is about."
+    )
+    basis: Basis | None = Field(
+        default=None,
+        description="What the verdict rests on (a key of ilacs_cli.compare.BASES): how far to "
+        "trust it is measured per basis in the README.",
     )
 
 
@@ -1459,6 +1505,7 @@ def _ledger(
             out.append(
                 ImprovementAreaChange(
                     status=ImprovementStatus.NOT_MENTIONED,
+                    basis=Basis.LSCB,
                     reason="a recommendation to the LSCB, which the new report does not "
                     "inspect (the LSCB has no successor)",
                     confidence=0.9,
@@ -1547,6 +1594,7 @@ def _ledger(
             out.append(
                 ImprovementAreaChange(
                     status=ImprovementStatus.PERSISTING,
+                    basis=Basis.RESTATED,
                     new_index=j,
                     new_text=new.improvement_areas[j - 1].text,
                     reason=f"the new report raises it again (improvement area {j})",
@@ -1568,6 +1616,7 @@ def _ledger(
             out.append(
                 ImprovementAreaChange(
                     status=status,
+                    basis=Basis.BACK_REFERENCE,
                     reason="the new report states progress on it since the last inspection"
                     if sign > 0
                     else "the new report says it is still a weakness since the last inspection",
@@ -1599,6 +1648,7 @@ def _ledger(
             out.append(
                 ImprovementAreaChange(
                     status=ImprovementStatus.NOT_MENTIONED,
+                    basis=Basis.SILENT_VISIT if new.kind in _VISITS else Basis.SILENT,
                     reason=(
                         "the new report does not take up its subject"
                         if not on
@@ -1638,13 +1688,16 @@ def _ledger(
             status = ImprovementStatus.ADDRESSED if done else ImprovementStatus.PERSISTING
             reason = f"the new report's findings on its subject are mixed, and it {graded.words}"
             confidence = _BY_GRADE
+            basis = Basis.FINDINGS_AND_GRADE
         elif mixed:
             status = ImprovementStatus.UNCLEAR
             reason = "the new report's findings on its subject are mixed"
+            basis = Basis.MIXED
         elif graded is not None and (graded.rank, balance > 0) in ((_LOWEST, True), (_HIGHEST, False)):
             # good news on it in a service judged inadequate there (or the reverse in an
             # outstanding one): the sentences and the grade disagree
             status = ImprovementStatus.UNCLEAR
+            basis = Basis.FINDINGS_AGAINST_GRADE
             reason = (
                 "the new report's findings on its subject are mostly "
                 f"{'positive' if balance > 0 else 'negative'}, but it {graded.words}"
@@ -1652,14 +1705,17 @@ def _ledger(
         elif balance > 0:
             status = ImprovementStatus.ADDRESSED
             reason = "the new report's findings on its subject are mostly positive"
+            basis = Basis.FINDINGS
         else:
             status = ImprovementStatus.PERSISTING
             reason = "the new report's findings on its subject are mostly negative"
+            basis = Basis.FINDINGS
         if blanket_neg and status is not ImprovementStatus.UNCLEAR:
             reason += "; it says the last inspection's areas for improvement are not all done"
         out.append(
             ImprovementAreaChange(
                 status=status,
+                basis=basis,
                 reason=reason,
                 evidence=shown,
                 confidence=_r(min(0.9, confidence)),
@@ -1749,6 +1805,7 @@ def _blanket(
     report does not otherwise judge."""
     return ImprovementAreaChange(
         status=ImprovementStatus.ADDRESSED if done else ImprovementStatus.PERSISTING,
+        basis=Basis.BLANKET,
         reason="the new report says the last inspection's areas for improvement have been "
         "addressed, and does not judge this one otherwise"
         if done
@@ -1799,6 +1856,7 @@ def _graded_for(new: Report, text: str, head: str) -> _Graded | None:
 def _by_grade(g: _Graded, s: _Subject, base: dict, on: list[_Hit]) -> ImprovementAreaChange:
     return ImprovementAreaChange(
         status=ImprovementStatus.ADDRESSED,
+        basis=Basis.GRADE,
         reason=f"the new report names no weakness in it, and it {g.words}",
         evidence=[_hit_evidence(h) for h in on[:1]],
         confidence=_BY_GRADE,
@@ -1873,6 +1931,7 @@ def _improvement_areas(
         out.append(
             ImprovementAreaChange(
                 status=ImprovementStatus.NEW,
+                basis=Basis.NEW,
                 old_index=None,
                 old_text=None,
                 new_index=j,

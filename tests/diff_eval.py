@@ -64,6 +64,7 @@ class Item:
     evidence_texts: list[str] = field(default_factory=list)
     verdict_confidence: float | None = None
     reason: str | None = None
+    basis: str | None = None
     second: str | None = None  # the second reader's label (second/), None where unread
     second_confidence: str | None = None
     second_sentence: str | None = None
@@ -168,6 +169,7 @@ def run_pair(pair: dict, old: Report, new: Report, warn: Callable[[str], None]) 
             item.first_evidence = item.evidence_texts[0] if item.evidence_texts else None
             item.verdict_confidence = getattr(c, "confidence", None)
             item.reason = c.reason
+            item.basis = getattr(c, "basis", None) and c.basis.value
         out.append(item)
     return out
 
@@ -267,6 +269,7 @@ def report(items: list[Item], pairs: list[dict], out: Callable[[str], None] = pr
         out(summary_line(name, s))
         for line in matrix_lines(s):
             out("    " + line)
+    by_basis(items, out)
     two_readers(items, out)
     rows = [row for pid in split for row in GRADE_ROWS.get(pid, [])]
     changes = Counter((how or "-", change) for _, change, how in rows)
@@ -286,6 +289,23 @@ def report(items: list[Item], pairs: list[dict], out: Callable[[str], None] = pr
         out("\nDisagreements (pair, item, reader -> code):")
         for i in wrong:
             out(f"  [{split[i.pair]}] {i.pair} #{i.n}: {i.label} -> {i.status}  {i.text[:70]}")
+
+
+def by_basis(items: list[Item], out: Callable[[str], None] = print) -> None:
+    """Per basis of the verdict (what it rests on): how many, how many agree with the
+    reader, how many are swapped, and the readers' labels: how far a verdict of each kind
+    can be trusted (the README's table)."""
+    out("\nBy basis (what the verdict rests on): items, agree, swapped, readers' labels a/p/n")
+    groups: dict[str, list[Item]] = {}
+    for i in items:
+        groups.setdefault(i.basis or "-", []).append(i)
+    for basis, group in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+        s = score(group)
+        labels = "/".join(str(sum(i.label == r for i in group)) for r in READER)
+        out(
+            f"  {basis:<24} {s.n:>4}  agree {_pct(s.agree, s.n):>13}  "
+            f"swapped {_pct(s.swapped, s.n):>11}  readers {labels}"
+        )
 
 
 def kappa(pairs: list[tuple[str, str]]) -> float:

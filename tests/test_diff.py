@@ -199,6 +199,26 @@ def test_trafford_ledger(trafford: ReportDiff) -> None:
             assert c.confidence is not None and 0.5 <= c.confidence <= 0.95
 
 
+def test_every_verdict_names_its_basis(salford: ReportDiff, trafford: ReportDiff) -> None:
+    from ilacs_cli.compare import BASES, Basis
+
+    # one entry in words per basis: adding a basis without words fails here
+    assert set(BASES) == set(Basis)
+    assert [c.basis for c in salford.improvement_areas][:1] == [Basis.BACK_REFERENCE]
+    assert [c.basis.value for c in trafford.improvement_areas if c.basis] == [
+        "back_reference",
+        "restated",
+        "findings",
+        "back_reference",
+        "findings",
+        "findings",
+        *["new"] * 5,
+    ]
+    # and it is in the JSON, for scripts to filter on
+    row = json.loads(trafford.model_dump_json())["improvement_areas"][1]
+    assert (row["status"], row["basis"]) == ("persisting", "restated")
+
+
 def test_trafford_ledger_evidence(trafford: ReportDiff) -> None:
     by_old = {c.old_index: c for c in trafford.improvement_areas if c.old_index}
     qa = by_old[1].evidence[0]
@@ -755,7 +775,7 @@ def test_the_new_grade_for_the_practice_settles_silence_and_mixed_findings(
         "the new report's findings on its subject are mixed, and it grades children in care "
         "and care leavers good"
     )
-    assert got[1].confidence == 0.35
+    assert (got[1].confidence, got[1].basis.value) == (0.35, "findings_and_grade")
     # return home interviews (help and protection, requires improvement): nothing said,
     # and the grade leans neither way
     assert got[2].status is ImprovementStatus.NOT_MENTIONED
@@ -767,6 +787,7 @@ def test_the_new_grade_for_the_practice_settles_silence_and_mixed_findings(
         "the new report names no weakness in it, and it grades children in care and care "
         "leavers good"
     )
+    assert got[1].basis.value == "grade"
     # no grade for help and protection in the report: the overall grade would speak, and
     # there is none
     assert got[2].status is ImprovementStatus.NOT_MENTIONED
@@ -778,7 +799,10 @@ def test_the_new_grade_for_the_practice_settles_silence_and_mixed_findings(
     assert got[1].status is ImprovementStatus.PERSISTING
     # good news on it where the report judges that practice inadequate: not safe
     got = ledger([mixed[0], "Leaders have new offices."], bad)
-    assert got[1].status is ImprovementStatus.UNCLEAR
+    assert (got[1].status, got[1].basis.value) == (
+        ImprovementStatus.UNCLEAR,
+        "findings_against_grade",
+    )
     assert got[1].reason.endswith("mostly positive, but it grades children in care and care "
                                   "leavers inadequate")
     # a focused visit has no grades: mixed stays unclear
