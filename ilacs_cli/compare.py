@@ -123,8 +123,8 @@ class Basis(StrEnum):
     NEW = "new"
 
 
-#: Each basis in words (the README's table and ``--help`` read this; a test checks that
-#: every basis has an entry).
+#: Each basis in words (a test checks that every basis has an entry; the README's table
+#: of how often each agrees with a reader uses these keys).
 BASES: dict[Basis, str] = {
     Basis.RESTATED: "the new report's own list raises the item again",
     Basis.BACK_REFERENCE: "a sentence of the new report says what became of it since the last "
@@ -1425,6 +1425,7 @@ _BACK_REL = 0.25  # a back-reference on the subject at this relevance decides
 _MIDDLE = 2  # the rank of "requires improvement" (and "adequate"): a grade that leans neither way
 _BY_GRADE = 0.35  # the confidence of a verdict the new report's grade settles
 _LOWEST, _HIGHEST = 1, 4  # the ranks of "inadequate" and "outstanding"
+_WHOLE_SERVICE = (Framework.ILACS, Framework.SIF)  # frameworks that grade every part of it
 
 
 @dataclass
@@ -1679,13 +1680,18 @@ def _ledger(
             for h in hits
             if h not in judged and h.rel >= _DISSENT_REL and balance > 0 and h.stance <= -_DISSENT
         ]
-        mixed = certainty < _CLEAR or confidence < _CONFIDENT or bool(dissent)
-        if dissent:
+        weak = certainty < _CLEAR or confidence < _CONFIDENT
+        mixed = weak or bool(dissent)
+        if dissent and not weak:
             shown = _shown_hits(judged, balance)[:2] + [_hit_evidence(dissent[0])]
-        if mixed and graded is not None and graded.rank != _MIDDLE:
-            # mixed findings: the grade for the practice settles which way they lean
-            done = graded.rank > _MIDDLE
-            status = ImprovementStatus.ADDRESSED if done else ImprovementStatus.PERSISTING
+        # which way the new grade for the practice leans (None: it does not, or the report
+        # says its last list is not done, which the grade does not overrule)
+        leans = None
+        if graded is not None and graded.rank != _MIDDLE and not blanket_neg:
+            leans = graded.rank > _MIDDLE
+        if mixed and leans is not None and leans == (balance > 0):
+            # mixed findings that lean the way the grade for the practice does
+            status = ImprovementStatus.ADDRESSED if leans else ImprovementStatus.PERSISTING
             reason = f"the new report's findings on its subject are mixed, and it {graded.words}"
             confidence = _BY_GRADE
             basis = Basis.FINDINGS_AND_GRADE
@@ -1693,11 +1699,15 @@ def _ledger(
             status = ImprovementStatus.UNCLEAR
             reason = "the new report's findings on its subject are mixed"
             basis = Basis.MIXED
-        elif graded is not None and (graded.rank, balance > 0) in ((_LOWEST, True), (_HIGHEST, False)):
+        elif graded is not None and (graded.rank, balance > 0) in (
+            (_LOWEST, True),
+            (_HIGHEST, False),
+        ):
             # good news on it in a service judged inadequate there (or the reverse in an
             # outstanding one): the sentences and the grade disagree
             status = ImprovementStatus.UNCLEAR
             basis = Basis.FINDINGS_AGAINST_GRADE
+            confidence = min(confidence, _BY_GRADE)
             reason = (
                 "the new report's findings on its subject are mostly "
                 f"{'positive' if balance > 0 else 'negative'}, but it {graded.words}"
@@ -1830,27 +1840,29 @@ def _graded_for(new: Report, text: str, head: str) -> _Graded | None:
     """The grade of ``new`` that covers the practice ``text`` is about: the judgement of
     each practice theme its head names (else the whole item), the worst of them; the overall
     grade where no theme's judgement is graded. None for a report without grades."""
-    grades = {j.area: j for j in new.judgements if j.grade is not None}
-    if not grades:
-        return None
-    names = _practice_themes(head) or _practice_themes(text)
-    found = []
-    for name in names:
+    if FRAMEWORK_OF_KIND.get(new.kind) not in _WHOLE_SERVICE:
+        return None  # a visit has no grades; a 2012-13 inspection graded one part only
+    grades: dict[Area, Grade] = {j.area: j.grade for j in new.judgements if j.grade is not None}
+    if new.overall_effectiveness is not None:
+        grades.setdefault(Area.OVERALL_EFFECTIVENESS, new.overall_effectiveness)
+    overall = grades.get(Area.OVERALL_EFFECTIVENESS)
+    found: list[tuple[Area, Grade]] = []
+    for name in _practice_themes(head) or _practice_themes(text):
         under = GRADED_UNDER.get(name, ())
         area = next((a for a in under if a in grades), None)
-        if under and area is None:
-            found = []  # its judgement is not graded here: only the overall grade speaks
-            break
-        if area is not None:  # (a theme every judgement covers constrains nothing)
-            found.append(grades[area])
+        if area is not None:
+            found.append((area, grades[area]))
+        elif under and overall is not None:
+            # its judgement is not graded here: the overall grade speaks for it
+            found.append((Area.OVERALL_EFFECTIVENESS, overall))
+        # (a theme every judgement covers, the child's voice, constrains nothing)
     if not found:
-        overall = grades.get(Area.OVERALL_EFFECTIVENESS)
         if overall is None:
             return None
-        found = [overall]
-    worst = min(found, key=lambda j: GRADE_RANK[j.grade])
-    label = area_info(worst.area).title.lower()
-    return _Graded(GRADE_RANK[worst.grade], f"grades {label} {worst.grade.value.replace('_', ' ')}")
+        found = [(Area.OVERALL_EFFECTIVENESS, overall)]
+    area, grade = min(found, key=lambda ag: GRADE_RANK[ag[1]])
+    label = area_info(area).title.lower()
+    return _Graded(GRADE_RANK[grade], f"grades {label} {grade.value.replace('_', ' ')}")
 
 
 def _by_grade(g: _Graded, s: _Subject, base: dict, on: list[_Hit]) -> ImprovementAreaChange:

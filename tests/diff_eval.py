@@ -86,9 +86,7 @@ def load_pairs() -> list[dict]:
         d["A_items"] = {n: it for (p, n), it in items.items() if p == d["pair_id"]}
         second = SECOND / f.name
         if second.exists():
-            again = {
-                it["n"]: it for it in json.loads(second.read_text(encoding="utf-8"))["items"]
-            }
+            again = {it["n"]: it for it in json.loads(second.read_text(encoding="utf-8"))["items"]}
             for it in d["items"]:
                 if it["n"] in again:
                     it["second"] = again[it["n"]]["label"]
@@ -352,8 +350,10 @@ def two_readers(items: list[Item], out: Callable[[str], None] = print) -> None:
     for name, group in (
         ("the code against reader 2", as_second),
         ("the code on the items both readers label alike", consensus),
-        ("... of those, items both readers were sure of (high/medium)",
-         [i for i in consensus if "low" not in (i.confidence, i.second_confidence)]),
+        (
+            "... of those, items both readers were sure of (high/medium)",
+            [i for i in consensus if {i.confidence, i.second_confidence} <= {"high", "medium"}],
+        ),
     ):
         s = score(group)
         out(summary_line(name, s))

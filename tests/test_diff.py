@@ -199,13 +199,17 @@ def test_trafford_ledger(trafford: ReportDiff) -> None:
             assert c.confidence is not None and 0.5 <= c.confidence <= 0.95
 
 
-def test_every_verdict_names_its_basis(salford: ReportDiff, trafford: ReportDiff) -> None:
+def test_every_verdict_names_its_basis(
+    samples: dict[str, Report], salford: ReportDiff, trafford: ReportDiff
+) -> None:
     from ilacs_cli.compare import BASES, Basis
 
     # one entry in words per basis: adding a basis without words fails here
     assert set(BASES) == set(Basis)
+    for d in (salford, trafford):
+        assert all(c.basis is not None for c in d.improvement_areas)
     assert [c.basis for c in salford.improvement_areas][:1] == [Basis.BACK_REFERENCE]
-    assert [c.basis.value for c in trafford.improvement_areas if c.basis] == [
+    assert [c.basis.value for c in trafford.improvement_areas] == [
         "back_reference",
         "restated",
         "findings",
@@ -217,6 +221,12 @@ def test_every_verdict_names_its_basis(salford: ReportDiff, trafford: ReportDiff
     # and it is in the JSON, for scripts to filter on
     row = json.loads(trafford.model_dump_json())["improvement_areas"][1]
     assert (row["status"], row["basis"]) == ("persisting", "restated")
+    # a visit with its own focus, silent on the old items
+    old = _letter(samples["trafford-2019"], OLD_ITEMS, ["Old finding."], [])
+    visit = _letter(samples["salford-2025"], [], ["Leaders have new offices."], [])
+    assert [(c.status.value, c.basis.value) for c in diff(old, visit).improvement_areas] == [
+        ("not_mentioned", "silent_visit")
+    ] * 3
 
 
 def test_trafford_ledger_evidence(trafford: ReportDiff) -> None:
@@ -536,6 +546,7 @@ def test_lscb_recommendations_are_not_mentioned(samples: dict[str, Report]) -> N
         [],
     )
     assert last.reason.startswith("a recommendation to the LSCB")
+    assert last.basis.value == "lscb"
 
 
 # ---------------------------------------------------------------- the ledger's rules
@@ -670,6 +681,7 @@ def test_blanket_statement_about_the_last_list_decides(samples: dict[str, Report
     for i in (2, 3):
         assert ledger[i].status is ImprovementStatus.PERSISTING
         assert ledger[i].reason.startswith("the new report says the last inspection's areas")
+        assert ledger[i].basis.value == "blanket"
         assert ledger[i].evidence[0].text.startswith("The areas for improvement identified")
 
 
@@ -696,6 +708,7 @@ def test_blanket_statement_that_the_last_list_is_done_decides_the_untouched(
         assert ledger[i].status is ImprovementStatus.ADDRESSED
         assert ledger[i].evidence[0].text.startswith("The areas for improvement identified")
         assert ledger[i].confidence == 0.4
+        assert ledger[i].basis.value == "blanket"
 
 
 def test_a_partial_or_negated_statement_about_the_last_list_decides_nothing() -> None:
@@ -743,8 +756,9 @@ def test_mixed_evidence_is_unclear(samples: dict[str, Report]) -> None:
         ],
         [],
     )
-    (c,) = diff(old, new).improvement_areas
-    assert c.status is ImprovementStatus.UNCLEAR
+    # no grades for the practice to lean on: the sentences alone decide
+    (c,) = diff(old, _with(new, [], None)).improvement_areas
+    assert (c.status, c.basis.value) == (ImprovementStatus.UNCLEAR, "mixed")
     assert c.reason == "the new report's findings on its subject are mixed"
     assert {e.polarity for e in c.evidence} == {"positive", "negative"}
     assert c.confidence is not None and c.confidence < 0.35
@@ -755,69 +769,126 @@ def test_the_new_grade_for_the_practice_settles_silence_and_mixed_findings(
 ) -> None:
     """An inspection of the whole service grades each part of it: a reader takes a part
     judged good, about which the report names no weakness, as no longer weak; and lets that
-    grade settle findings that are mixed. Silence under "inadequate" says nothing."""
-    care = Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS
+    grade settle findings that are mixed but lean its way. Silence under "inadequate" says
+    nothing."""
+    care, help_ = Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS, Area.HELP_AND_PROTECTION
+    RI, GOOD, BAD = Grade.REQUIRES_IMPROVEMENT, Grade.GOOD, Grade.INADEQUATE
     old = _letter(samples["trafford-2019"], OLD_ITEMS[:2], ["Old finding."], [])
-    mixed = [
+    leaning_bad = [
         "Life-story work is strong and effective for most children in care.",
         "Life-story work is inconsistent and poor for some children in care.",
     ]
+    leaning_good = [
+        "Life-story work is strong, effective and timely for children in care.",
+        "Life-story work is not yet completed for a few children in care.",
+    ]
+    offices = "Leaders have new offices."
 
-    def ledger(findings: list[str], rows: list[tuple[Area, Grade]]) -> dict:
-        new = _with(_letter(samples["trafford-2022"], [], findings, []), rows, None)
-        return {c.old_index: c for c in diff(old, new).improvement_areas}
+    def first(findings: list[str], rows: list[tuple[Area, Grade]], summary=()) -> tuple:
+        new = _letter(samples["trafford-2022"], [], [*findings, offices], list(summary))
+        got = diff(old, _with(new, rows, None)).improvement_areas
+        return tuple((c.status.value, c.basis.value, c.confidence) for c in got[:2])
 
-    good = [(care, Grade.GOOD), (Area.HELP_AND_PROTECTION, Grade.REQUIRES_IMPROVEMENT)]
-    got = ledger([*mixed, "Leaders have new offices."], good)
-    # life-story work (children in care, graded good): mixed findings lean to done
-    assert got[1].status is ImprovementStatus.ADDRESSED
-    assert got[1].reason == (
-        "the new report's findings on its subject are mixed, and it grades children in care "
-        "and care leavers good"
-    )
-    assert (got[1].confidence, got[1].basis.value) == (0.35, "findings_and_grade")
+    # mixed findings leaning the grade's way follow it, at confidence 0.35
+    (life, rhi) = first(leaning_good, [(care, GOOD), (help_, RI)])
+    assert life == ("addressed", "findings_and_grade", 0.35)
     # return home interviews (help and protection, requires improvement): nothing said,
     # and the grade leans neither way
-    assert got[2].status is ImprovementStatus.NOT_MENTIONED
-    assert got[2].evidence == []
+    assert rhi[:2] == ("not_mentioned", "silent")
+    assert first(leaning_bad, [(care, BAD)])[0] == ("persisting", "findings_and_grade", 0.35)
+    # ... and stay unclear where the grade leans neither way or the other way
+    for findings, grade in ((leaning_good, RI), (leaning_good, BAD), (leaning_bad, GOOD)):
+        assert first(findings, [(care, grade)])[0][:2] == ("unclear", "mixed"), grade
+    # a report saying its last list is not done is not overruled by a good grade
+    blanket = [
+        "The areas for improvement identified at the last inspection have not yet been "
+        "fully addressed and remain relevant."
+    ]
+    assert first(leaning_good, [(care, GOOD)], blanket)[0][:2] == ("unclear", "mixed")
 
-    got = ledger(["Leaders have new offices."], [(care, Grade.GOOD)])
-    assert got[1].status is ImprovementStatus.ADDRESSED
-    assert got[1].reason == (
+    # silence: a part judged good is done; the reason says which grade
+    new = _with(_letter(samples["trafford-2022"], [], [offices], []), [(care, GOOD)], None)
+    got = diff(old, new).improvement_areas
+    assert (got[0].status.value, got[0].basis.value, got[0].confidence) == (
+        "addressed",
+        "grade",
+        0.35,
+    )
+    assert got[0].reason == (
         "the new report names no weakness in it, and it grades children in care and care "
         "leavers good"
     )
-    assert got[1].basis.value == "grade"
-    # no grade for help and protection in the report: the overall grade would speak, and
-    # there is none
-    assert got[2].status is ImprovementStatus.NOT_MENTIONED
+    # help and protection not graded, and no overall grade: nothing speaks for it
+    assert got[1].basis.value == "silent"
+    # ... an overall grade does (the field, as an older extraction keeps it)
+    new = _with(_letter(samples["trafford-2022"], [], [offices], []), [(care, GOOD)], Grade.GOOD)
+    got = diff(old, new).improvement_areas
+    assert got[1].reason.endswith("it grades overall effectiveness good")
+    # silence under "inadequate" says nothing
+    assert [c[:2] for c in first([], [(care, BAD), (help_, BAD)])] == [
+        ("not_mentioned", "silent")
+    ] * 2
 
-    bad = [(care, Grade.INADEQUATE), (Area.HELP_AND_PROTECTION, Grade.INADEQUATE)]
-    got = ledger(["Leaders have new offices."], bad)
-    assert [c.status for c in got.values()] == [ImprovementStatus.NOT_MENTIONED] * 2
-    got = ledger([*mixed, "Leaders have new offices."], bad)
-    assert got[1].status is ImprovementStatus.PERSISTING
-    # good news on it where the report judges that practice inadequate: not safe
-    got = ledger([mixed[0], "Leaders have new offices."], bad)
-    assert (got[1].status, got[1].basis.value) == (
-        ImprovementStatus.UNCLEAR,
-        "findings_against_grade",
+    # good news where the practice is judged inadequate, bad news where outstanding: unclear
+    good_news = ["Life-story work is strong and effective for children in care."]
+    bad_news = ["Life-story work is poor and too many children in care wait for it."]
+    for findings, grade, words in (
+        (
+            good_news,
+            BAD,
+            "mostly positive, but it grades children in care and care leavers inadequate",
+        ),
+        (
+            bad_news,
+            Grade.OUTSTANDING,
+            "mostly negative, but it grades children in care and care leavers outstanding",
+        ),
+    ):
+        new = _with(
+            _letter(samples["trafford-2022"], [], [*findings, offices], []), [(care, grade)], None
+        )
+        c = diff(old, new).improvement_areas[0]
+        assert (c.status.value, c.basis.value) == ("unclear", "findings_against_grade")
+        assert c.reason.endswith(words) and c.confidence <= 0.35
+
+    # an item on two practices takes the worse of their grades
+    two = _letter(
+        samples["trafford-2019"],
+        [
+            "The quality of life-story work and of return home interviews for children in care "
+            "who go missing."
+        ],
+        ["Old finding."],
+        [],
     )
-    assert got[1].reason.endswith("mostly positive, but it grades children in care and care "
-                                  "leavers inadequate")
+    new = _with(
+        _letter(samples["trafford-2022"], [], [offices], []), [(care, GOOD), (help_, BAD)], None
+    )
+    assert diff(two, new).improvement_areas[0].basis.value == "silent"
+    new = _with(
+        _letter(samples["trafford-2022"], [], [offices], []),
+        [(care, Grade.OUTSTANDING), (help_, GOOD)],
+        None,
+    )
+    assert diff(two, new).improvement_areas[0].reason.endswith("grades help and protection good")
+
     # a focused visit has no grades: mixed stays unclear
-    visit = _letter(samples["salford-2025"], [], [*mixed, "Leaders have new offices."], [])
-    (c, _) = diff(old, visit).improvement_areas[:2]
-    assert c.status is ImprovementStatus.UNCLEAR
+    visit = _letter(samples["salford-2025"], [], [*leaning_good, offices], [])
+    c = diff(old, visit).improvement_areas[0]
+    assert (c.status.value, c.basis.value) == ("unclear", "mixed")
 
 
 def test_every_practice_theme_is_graded_under_a_judgement() -> None:
     from ilacs_cli import themes
-    from ilacs_cli.vocabulary import AREAS
+    from ilacs_cli.vocabulary import AREAS, Framework
 
     assert set(themes.GRADED_UNDER) == set(themes.THEME_BY_NAME)
     for name, areas in themes.GRADED_UNDER.items():
-        assert all(a in AREAS for a in areas), name
+        if not areas:
+            continue
+        # each theme is graded under both frameworks that grade the whole service
+        for framework in (Framework.ILACS, Framework.SIF):
+            assert any(framework in AREAS[a].frameworks for a in areas), (name, framework)
     # only the child's voice runs through every judgement
     assert [n for n, a in themes.GRADED_UNDER.items() if not a] == ["voice_of_child"]
 
