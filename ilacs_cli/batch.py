@@ -25,6 +25,8 @@ from .models import Report
 
 #: documents a worker handles before it is replaced (keeps memory flat)
 MAX_TASKS_PER_WORKER = 40
+#: How long to wait for a worker whose pipe has closed to be reaped, for its exit code.
+_REAP_SECONDS = 5.0
 
 
 @dataclass
@@ -267,13 +269,17 @@ class Batch:
                     try:
                         message = conn.recv()
                     except (EOFError, OSError):
+                        # the pipe closes a moment before the dead process is reaped: wait
+                        # for it, briefly, so its exit code is known
+                        slot.process.join(timeout=_REAP_SECONDS)
                         code = slot.process.exitcode
                         retire(slot, kill=True)
+                        how = f" (exit code {code})" if code is not None else ""
                         yield Outcome(
                             task.index,
                             task.path,
                             code=int(ExitCode.INTERNAL),
-                            reason=f"the worker process died (exit code {code}) while reading it",
+                            reason=f"the worker process died{how} while reading it",
                         )
                         continue
                     slot.task = None
