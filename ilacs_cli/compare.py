@@ -1837,9 +1837,11 @@ class _Graded:
 
 
 def _graded_for(new: Report, text: str, head: str) -> _Graded | None:
-    """The grade of ``new`` that covers the practice ``text`` is about: the judgement of
-    each practice theme its head names (else the whole item), the worst of them; the overall
-    grade where no theme's judgement is graded. None for a report without grades."""
+    """The grade of ``new`` that covers the practice ``text`` is about: the grade of the
+    judgement of each practice theme its head names (else the whole item), the overall grade
+    standing in for a theme whose judgement is not graded, and the worst of them; the overall
+    grade alone for an item on no such theme. None for a visit, a 2012-13 inspection, or a
+    report without grades."""
     if FRAMEWORK_OF_KIND.get(new.kind) not in _WHOLE_SERVICE:
         return None  # a visit has no grades; a 2012-13 inspection graded one part only
     grades: dict[Area, Grade] = {j.area: j.grade for j in new.judgements if j.grade is not None}
