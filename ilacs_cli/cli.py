@@ -3,6 +3,7 @@ library and renders. Data goes to stdout; progress, warnings and errors to stder
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sys
@@ -588,7 +589,6 @@ def _output(output: Path) -> Iterator[TextIO]:
     renamed over FILE once complete; a device or a pipe (/dev/stdout) is written to
     directly, never replaced. A failure (the disk is full, no such folder) is one line on
     stderr and exit 7, FILE as it was and no FILE.tmp left behind."""
-    import errno
     import stat
 
     try:
@@ -607,10 +607,7 @@ def _output(output: Path) -> Iterator[TextIO]:
                 tmp.unlink(missing_ok=True)
             raise
     except OSError as exc:
-        if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
-            reason = "cannot write: the disk is full"
-        else:
-            reason = f"cannot write ({exc.strerror or exc})"
+        reason = _cannot_write(exc)
         if tmp is not None and output.exists():
             reason += f"; {output.name} is as it was"
         _error(str(output), reason)
@@ -654,13 +651,46 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("Error: interrupted\n")
         sys.exit(130)
+    except OSError as exc:
+        if exc.errno not in _OUTPUT_ERRNOS:
+            _internal(exc)
+        # standard output cannot take the data (`> /dev/full`, a full disk, a quota): the
+        # same error as an unwritable `-o FILE`; nothing more is written to it
+        sys.stderr.write(_line("Error", "standard output", _cannot_write(exc)))
+        _drop_stdout()
+        sys.exit(int(ExitCode.OUTPUT))
     except Exception as exc:  # noqa: BLE001 - the last line of defence, by design
-        if "--debug" in sys.argv[1:]:
-            import traceback
+        _internal(exc)
 
-            traceback.print_exc()
-        reason = f"internal error ({type(exc).__name__}: {exc}); this is a bug in ilacs"
-        if "--debug" not in sys.argv[1:]:
-            reason += " (--debug shows the traceback)"
-        sys.stderr.write(_line("Error", None, reason))
-        sys.exit(int(INTERNAL_ERROR))
+
+#: Errors of writing, not of ilacs: a full disk or device, a quota, a file too large.
+_OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+def _cannot_write(exc: OSError) -> str:
+    """Why the output could not be written, in words (for `-o FILE` and standard output)."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "cannot write: the disk is full"
+    return f"cannot write ({exc.strerror or exc})"
+
+
+def _drop_stdout() -> None:
+    """Point standard output at /dev/null, so the interpreter's last flush does not fail."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # pragma: no cover - stdout already closed or not a file
+        pass
+
+
+def _internal(exc: BaseException) -> None:
+    """A bug: one line on stderr and exit 5 (the traceback with ``--debug``)."""
+    if "--debug" in sys.argv[1:]:
+        import traceback
+
+        traceback.print_exception(exc)
+    reason = f"internal error ({type(exc).__name__}: {exc}); this is a bug in ilacs"
+    if "--debug" not in sys.argv[1:]:
+        reason += " (--debug shows the traceback)"
+    sys.stderr.write(_line("Error", None, reason))
+    sys.exit(int(INTERNAL_ERROR))

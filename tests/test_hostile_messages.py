@@ -88,6 +88,33 @@ def test_extract_output_on_a_full_disk(tmp_path, full, fmt):
     _still_dev_full()
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("extract", str(SEED), "--no-save", "-f", "json"),
+        ("extract", str(SEED), "--no-save"),
+        ("extract", str(SEED), str(ILACS_SEED), "--no-save", "-f", "jsonl"),
+        ("diff", str(ILACS_SEED), str(SEED), "-f", "json"),
+        ("schema",),
+    ],
+)
+def test_standard_output_on_a_full_disk(args):
+    """`> /dev/full`: stdout takes no data. The same one-line error and exit 7 as `-o` on a
+    full disk, not "internal error ... a bug in ilacs", and no second complaint from the
+    interpreter's last flush."""
+    with open("/dev/full", "w") as dev_full:
+        proc = subprocess.run(
+            [sys.executable, "-m", "ilacs_cli", *args],
+            stdout=dev_full,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            timeout=120,
+        )
+    assert proc.returncode == 7, proc.stderr
+    assert proc.stderr == f"Error: standard output: {DISK_FULL}\n"
+
+
 def test_show_output_on_a_full_disk(tmp_path, full):
     library = tmp_path / "library.sqlite3"
     assert invoke("add", str(SEED), "--library", str(library)).exit_code == 0
