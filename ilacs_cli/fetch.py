@@ -843,6 +843,13 @@ class _Run:
                 "published": outcome.report.published or item.published,
             }
         )
+        if previous_id is not None and previous_id not in lib:
+            # renamed since it was looked up (a document of the same authority, date and
+            # kind saved meanwhile moved it to an id with its digits): this URL's record
+            # followed the entry to its new id
+            record = lib.fetched(item.url)
+            if record is not None and record.report_id and record.report_id in lib:
+                previous_id = record.report_id
         try:
             if previous_id is not None:
                 saved = lib.replace(previous_id, report)

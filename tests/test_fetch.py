@@ -111,9 +111,7 @@ def options(site: FakeOfsted, tmp_path: Path, **kw) -> FetchOptions:
         download_dir=tmp_path / "downloads",
         http=http,
         engine="pdfium",
-        jobs=1,
-        timeout=0,  # in this process: no worker pool to fork
-        **kw,
+        **{"jobs": 1, "timeout": 0, **kw},  # by default in this process: no pool to fork
     )
 
 
@@ -423,6 +421,31 @@ def test_a_file_republished_with_a_new_date_is_re_extracted_under_the_same_id(li
         "2024-01-19-childrens-services-inspection-50240002.pdf"
     )
     assert not Path(old.path).exists()  # the older version's file is gone
+
+
+def test_an_entry_renamed_earlier_in_the_same_run_is_still_replaced(lib, site, tmp_path):
+    """A second document of the same authority, date and kind, saved first in a run, moves
+    the first one's entry to an id with its sha256 digits; a new version of that first
+    document later in the same run replaces the entry where it now is (it failed, as a
+    missing entry, when the id was fixed before the run)."""
+    run(lib, site, tmp_path, authorities=("salford",))
+    (entry,) = [e for e in lib.entries() if short(e.id) == "salford-2023"]
+    salford = site.authorities[0]
+    original = salford.docs[1]
+    twin = Doc("50240009", original.data + b"\n% a second copy\n%%EOF\n", INSPECTION_2024)
+    salford.docs.insert(1, twin)  # listed, so fetched and saved, before the new version
+    original.data = changed(original.data)
+    original.link_text = "Children's services inspection, PDF - 19 January 2024"
+    # two workers: the new version is downloaded, and its entry looked up, before the
+    # twin's save renames that entry
+    summary, _, _ = run(lib, site, tmp_path, authorities=("salford",), jobs=2, timeout=30)
+    assert (summary.new, summary.updated, summary.unchanged, summary.failed) == (1, 1, 1, 0)
+    ids = [e.id for e in lib.entries() if short(e.id) == "salford-2023"]
+    assert len(ids) == 2 and entry.id not in ids  # the plain id now names two documents
+    moved = lib.fetched(f"{site.url}/v1/file/50240002")
+    assert moved.status is FetchStatus.added and moved.report_id in ids
+    assert lib.get(moved.report_id).source.sha256 == moved.sha256  # the new version
+    assert lib.fetched(f"{site.url}/v1/file/50240009").report_id in ids
 
 
 def test_a_changed_file_downloaded_by_a_run_stopped_before_extracting_keeps_its_id(
