@@ -1,9 +1,10 @@
 """The diff ledger against the labelled set in tests/truth/diff_labels/ (run by `make corpus`).
 
-Independent readers, who never saw the code's output, read B in full for 16 pairs of corpus
-documents and labelled each of A's improvement items ``addressed`` / ``persisting`` /
-``not_mentioned`` with the deciding sentence of B (READER-BRIEF.md is their brief). This
-prints, per pair and for the development and held-out pairs (SPLIT.json):
+Independent readers, who never saw the code's output, read B in full for 74 pairs of corpus
+documents (five rounds) and labelled each of A's improvement items ``addressed`` /
+``persisting`` / ``not_mentioned`` with the deciding sentence of B (READER-BRIEF*.md are
+their briefs); rounds 1-4 were read a second time (second/). This prints, per pair, per
+round (SPLIT.json), per basis and for the two readings:
 
 - agreement: the code's status equals the reader's label (``unclear`` never agrees);
 - the confusion matrix (reader's label x code's status) and how many are ``unclear``;
