@@ -15,7 +15,7 @@ import typer
 
 # cli.py imports this module at its end, once its shared options are defined
 from .cli import DebugOpt, LibraryOpt, OutputOpt, _errors, _library, _write
-from .vocabulary import Area, Kind
+from .vocabulary import Area, Kind, kind_info
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -274,7 +274,7 @@ def search_table(result: SearchResult):  # type: ignore[no-untyped-def]
     for hit in result.hits:
         doc = Text(_clean(hit.authority))
         doc.append("\n" + hit.id, style="dim")
-        doc.append("\n" + hit.kind.value.replace("_", " "), style="dim")
+        doc.append("\n" + kind_info(hit.kind).word, style="dim")
         table.add_row(
             doc,
             hit.date.isoformat() if hit.date else "",

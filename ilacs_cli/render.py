@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from .models import Area, Grade, Kind, Report
 from .safe import printable
-from .vocabulary import area_info
+from .vocabulary import KINDS, area_info, kind_info
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -55,7 +55,7 @@ def header(report: Report) -> RenderableType:
     grid.add_column(style="bold")
     grid.add_column()
     grid.add_row("Authority", plain(report.local_authority.name))
-    grid.add_row("Kind", report.kind.value.replace("_", " "))
+    grid.add_row("Kind", kind_info(report.kind).word)
     grid.add_row("Dates", _period(report))
     if report.letter_date:
         grid.add_row("Letter", report.letter_date.isoformat())
@@ -138,19 +138,16 @@ def print_report(console: Console, report: Report, *, findings: bool = True) -> 
 
 
 def _kind(kind: str) -> str:
-    return kind.replace("_", " ")
+    """A kind in words (``vocabulary.KINDS``), from its value as the library stores it."""
+    try:
+        return kind_info(Kind(kind)).word
+    except ValueError:
+        return kind.replace("_", " ")
 
 
-#: Short labels for narrow terminals (under :data:`WIDE` columns), explained by a legend.
-KIND_SHORT: dict[Kind, str] = {
-    Kind.ILACS_INSPECTION: "ILACS",
-    Kind.FOCUSED_VISIT: "FV",
-    Kind.MONITORING_VISIT: "MV",
-    Kind.SIF_INSPECTION: "SIF",
-    Kind.LSCB_REVIEW: "LSCB",
-    Kind.CHILD_PROTECTION_INSPECTION: "CP 2012-13",
-    Kind.LAC_INSPECTION: "LAC 2012-13",
-}
+#: Short labels for narrow terminals (under :data:`WIDE` columns), explained by a legend:
+#: those of ``vocabulary.KINDS``.
+KIND_SHORT: dict[Kind, str] = {k: i.short for k, i in KINDS.items()}
 GRADE_SHORT: dict[Grade, str] = {
     Grade.OUTSTANDING: "Outst",
     Grade.GOOD: "Good",
@@ -167,7 +164,7 @@ GRADE_LEGEND = (
 KIND_LEGEND = "FV/MV = focused/monitoring visit, SIF = single inspection framework (2014-18)"
 
 #: Kinds with no grades at all: their overall cell says so rather than a dash.
-UNGRADED_KINDS = frozenset({Kind.FOCUSED_VISIT, Kind.MONITORING_VISIT})
+UNGRADED_KINDS = frozenset(k for k, i in KINDS.items() if i.framework is None)
 
 
 def short_grade(grade: Grade | None, label: str | None = None) -> RenderableType:

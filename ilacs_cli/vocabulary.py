@@ -82,16 +82,44 @@ class Framework(str, Enum):
     LOOKED_AFTER_2012 = "looked_after_2012"
 
 
-#: The framework of each kind of document; None for documents without grades of their own.
-FRAMEWORK_OF_KIND: dict[Kind, Framework | None] = {
-    Kind.ILACS_INSPECTION: Framework.ILACS,
-    Kind.FOCUSED_VISIT: None,
-    Kind.MONITORING_VISIT: None,
-    Kind.SIF_INSPECTION: Framework.SIF,
-    Kind.LSCB_REVIEW: Framework.SIF,
-    Kind.CHILD_PROTECTION_INSPECTION: Framework.CHILD_PROTECTION_2012,
-    Kind.LAC_INSPECTION: Framework.LOOKED_AFTER_2012,
+@dataclass(frozen=True)
+class KindInfo:
+    """What the project knows about one kind of document, for every view: ``word`` in
+    words (tables, the web page), ``short`` for narrow terminals (explained by a legend),
+    ``framework`` the one its grades belong to (None: a visit, which has no grades)."""
+
+    word: str
+    short: str
+    framework: Framework | None
+
+
+#: The one table of document kinds (a test walks ``Kind``): a new kind is one entry here,
+#: besides the rules that recognise it.
+KINDS: dict[Kind, KindInfo] = {
+    Kind.ILACS_INSPECTION: KindInfo("ILACS inspection", "ILACS", Framework.ILACS),
+    Kind.FOCUSED_VISIT: KindInfo("Focused visit", "FV", None),
+    Kind.MONITORING_VISIT: KindInfo("Monitoring visit", "MV", None),
+    Kind.SIF_INSPECTION: KindInfo("SIF inspection", "SIF", Framework.SIF),
+    Kind.LSCB_REVIEW: KindInfo("LSCB review", "LSCB", Framework.SIF),
+    Kind.CHILD_PROTECTION_INSPECTION: KindInfo(
+        "Child protection inspection", "CP 2012-13", Framework.CHILD_PROTECTION_2012
+    ),
+    Kind.LAC_INSPECTION: KindInfo(
+        "Looked after children inspection", "LAC 2012-13", Framework.LOOKED_AFTER_2012
+    ),
 }
+
+#: The framework of each kind of document; None for documents without grades of their own.
+FRAMEWORK_OF_KIND: dict[Kind, Framework | None] = {k: i.framework for k, i in KINDS.items()}
+
+
+def kind_info(kind: Kind) -> KindInfo:
+    """The kind's entry; a kind without one gets plain words (no view crashes on it)."""
+    info = KINDS.get(kind)
+    if info is None:
+        words = kind.value.replace("_", " ").capitalize()
+        return KindInfo(words, words, None)
+    return info
 
 
 class Comparability(str, Enum):

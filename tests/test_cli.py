@@ -265,7 +265,8 @@ def test_list_filters_and_table(library):
     assert json.loads(invoke("list", "--authority", "trafford", "-f", "json").stdout) == []
     table = invoke("list").stdout
     assert table.index("salford-2023") < table.index("salford-2025")
-    assert "focused visit" in table and "Good" in table
+    # kinds in the words of vocabulary.KINDS, as on the web page
+    assert "Focused visit" in table and "ILACS inspection" in table and "Good" in table
 
 
 def test_list_empty_library():

@@ -56,6 +56,24 @@ def test_every_kind_has_a_framework_entry() -> None:
     assert FRAMEWORK_OF_KIND[Kind.FOCUSED_VISIT] is None
 
 
+def test_one_table_of_kinds_serves_every_view() -> None:
+    from ilacs_cli.publish.views import KIND_WORDS
+    from ilacs_cli.render import KIND_SHORT, UNGRADED_KINDS
+    from ilacs_cli.vocabulary import KINDS
+
+    # adding a kind without its entry fails here
+    assert set(KINDS) == set(Kind)
+    # the terminal, the web page and the diff read the same table
+    assert KIND_WORDS == {k: i.word for k, i in KINDS.items()}
+    assert KIND_SHORT == {k: i.short for k, i in KINDS.items()}
+    assert FRAMEWORK_OF_KIND == {k: i.framework for k, i in KINDS.items()}
+    assert UNGRADED_KINDS == {Kind.FOCUSED_VISIT, Kind.MONITORING_VISIT}
+    assert (KINDS[Kind.SIF_INSPECTION].word, KINDS[Kind.SIF_INSPECTION].short) == (
+        "SIF inspection",
+        "SIF",
+    )
+
+
 @pytest.mark.parametrize(
     ("old", "new", "frameworks", "how"),
     [

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..models import Area, Grade, Kind, Report
-from ..vocabulary import COLUMNS, NOT_ON_INDEX, Column
+from ..vocabulary import COLUMNS, KINDS, NOT_ON_INDEX, Column, kind_info
 
 __all__ = [
     "COLUMNS",
@@ -51,20 +51,12 @@ GRADE_STYLES: dict[Grade, GradeStyle] = {
 CHART_LEVELS = {4: "Outstanding", 3: "Good", 2: "Requires improvement", 1: "Inadequate"}
 
 
-#: One entry per kind of document (a test walks the enum).
-KIND_WORDS: dict[Kind, str] = {
-    Kind.ILACS_INSPECTION: "ILACS inspection",
-    Kind.FOCUSED_VISIT: "Focused visit",
-    Kind.MONITORING_VISIT: "Monitoring visit",
-    Kind.SIF_INSPECTION: "SIF inspection",
-    Kind.LSCB_REVIEW: "LSCB review",
-    Kind.CHILD_PROTECTION_INSPECTION: "Child protection inspection",
-    Kind.LAC_INSPECTION: "Looked after children inspection",
-}
+#: Each kind of document in words: those of ``vocabulary.KINDS``, the one table of kinds.
+KIND_WORDS: dict[Kind, str] = {k: i.word for k, i in KINDS.items()}
 
 
 def kind_word(kind: Kind) -> str:
-    return KIND_WORDS.get(kind) or kind.value.replace("_", " ").capitalize()
+    return kind_info(kind).word
 
 
 def area_title(area: Area | None) -> str:
