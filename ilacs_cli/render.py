@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from .models import Area, Grade, Kind, Report
 from .safe import printable
-from .vocabulary import KINDS, area_info, kind_info
+from .vocabulary import GRADES, KINDS, area_info, kind_info
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -36,7 +36,7 @@ def grade_text(grade: Grade | None, label: str | None = None) -> RenderableType:
 
     if grade is None:
         return plain(label or "not graded", style="dim")
-    words = label or grade.value.replace("_", " ").capitalize()
+    words = label or GRADES[grade].word
     return plain(words, style=GRADE_STYLE[grade])
 
 
@@ -148,13 +148,7 @@ def _kind(kind: str) -> str:
 #: Short labels for narrow terminals (under :data:`WIDE` columns), explained by a legend:
 #: those of ``vocabulary.KINDS``.
 KIND_SHORT: dict[Kind, str] = {k: i.short for k, i in KINDS.items()}
-GRADE_SHORT: dict[Grade, str] = {
-    Grade.OUTSTANDING: "Outst",
-    Grade.GOOD: "Good",
-    Grade.REQUIRES_IMPROVEMENT: "RI",
-    Grade.ADEQUATE: "Adeq",
-    Grade.INADEQUATE: "Inad",
-}
+GRADE_SHORT: dict[Grade, str] = {g: i.short for g, i in GRADES.items()}
 #: From this many columns up, views use whole words; below it, the short labels.
 WIDE = 110
 

@@ -49,23 +49,35 @@ class Area(str, Enum):
     LEADERSHIP_AND_MANAGEMENT = "leadership_and_management"
 
 
-GRADE_LABELS: dict[Grade, str] = {
-    Grade.OUTSTANDING: "Outstanding",
-    Grade.GOOD: "Good",
-    Grade.REQUIRES_IMPROVEMENT: "Requires improvement to be good",
-    Grade.ADEQUATE: "Adequate",
-    Grade.INADEQUATE: "Inadequate",
+@dataclass(frozen=True)
+class GradeInfo:
+    """One grade for every view: ``label`` as reports print it, ``word`` for a table cell
+    or the web page, ``short`` (at most five letters) for narrow terminals, ``letter`` for a
+    hex or a chart point, ``rank`` for comparisons (4 best; ``adequate`` sits where the
+    2012-13 frameworks put it, between good and inadequate)."""
+
+    label: str
+    word: str
+    short: str
+    letter: str
+    rank: int
+
+
+#: The one table of grades (a test walks ``Grade``); the views below are read from it.
+GRADES: dict[Grade, GradeInfo] = {
+    Grade.OUTSTANDING: GradeInfo("Outstanding", "Outstanding", "Outst", "O", 4),
+    Grade.GOOD: GradeInfo("Good", "Good", "Good", "G", 3),
+    Grade.REQUIRES_IMPROVEMENT: GradeInfo(
+        "Requires improvement to be good", "Requires improvement", "RI", "RI", 2
+    ),
+    Grade.ADEQUATE: GradeInfo("Adequate", "Adequate", "Adeq", "A", 2),
+    Grade.INADEQUATE: GradeInfo("Inadequate", "Inadequate", "Inad", "I", 1),
 }
 
-#: Grades in order from best to worst, for comparisons (``adequate`` sits where the
-#: 2012-13 frameworks put it, between good and inadequate).
-GRADE_RANK: dict[Grade, int] = {
-    Grade.OUTSTANDING: 4,
-    Grade.GOOD: 3,
-    Grade.REQUIRES_IMPROVEMENT: 2,
-    Grade.ADEQUATE: 2,
-    Grade.INADEQUATE: 1,
-}
+GRADE_LABELS: dict[Grade, str] = {g: i.label for g, i in GRADES.items()}
+
+#: Grades in order from best to worst, for comparisons.
+GRADE_RANK: dict[Grade, int] = {g: i.rank for g, i in GRADES.items()}
 
 
 # --------------------------------------------------------------------------- areas

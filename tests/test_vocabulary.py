@@ -219,3 +219,18 @@ def test_readme_lists_every_grade_pair() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     missing = [row for row in comparability_rows() if row not in readme]
     assert missing == []
+
+
+def test_one_table_of_grades_serves_every_view() -> None:
+    from ilacs_cli.publish.views import GRADE_STYLES
+    from ilacs_cli.render import GRADE_SHORT
+    from ilacs_cli.vocabulary import GRADE_LABELS, GRADE_RANK, GRADES, Grade
+
+    assert set(GRADES) == set(Grade)
+    assert GRADE_LABELS == {g: i.label for g, i in GRADES.items()}
+    assert GRADE_RANK == {g: i.rank for g, i in GRADES.items()}
+    assert GRADE_SHORT == {g: i.short for g, i in GRADES.items()}
+    assert all(len(short) <= 5 for short in GRADE_SHORT.values())  # the narrow tables' limit
+    ri = GRADE_STYLES[Grade.REQUIRES_IMPROVEMENT]
+    assert (ri.word, ri.abbr, ri.css, ri.level) == ("Requires improvement", "RI", "g-ri", 2)
+    assert GRADE_LABELS[Grade.REQUIRES_IMPROVEMENT] == "Requires improvement to be good"

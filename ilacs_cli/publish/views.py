@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..models import Area, Grade, Kind, Report
-from ..vocabulary import COLUMNS, KINDS, NOT_ON_INDEX, Column, kind_info
+from ..vocabulary import COLUMNS, GRADES, KINDS, NOT_ON_INDEX, Column, kind_info
 
 __all__ = [
     "COLUMNS",
@@ -40,12 +40,17 @@ class GradeStyle:
 
 #: One entry per grade (a test walks the enum). Colour is never the only signal: every
 #: coloured cell, hex and point also carries ``word`` or ``abbr``.
+_CSS: dict[Grade, str] = {
+    Grade.OUTSTANDING: "g-outstanding",
+    Grade.GOOD: "g-good",
+    Grade.REQUIRES_IMPROVEMENT: "g-ri",
+    Grade.ADEQUATE: "g-adequate",
+    Grade.INADEQUATE: "g-inadequate",
+}
+#: The words, letters and ranks are ``vocabulary.GRADES``'; only the colour class is the
+#: page's own.
 GRADE_STYLES: dict[Grade, GradeStyle] = {
-    Grade.OUTSTANDING: GradeStyle("Outstanding", "O", "g-outstanding", 4),
-    Grade.GOOD: GradeStyle("Good", "G", "g-good", 3),
-    Grade.REQUIRES_IMPROVEMENT: GradeStyle("Requires improvement", "RI", "g-ri", 2),
-    Grade.ADEQUATE: GradeStyle("Adequate", "A", "g-adequate", 2),
-    Grade.INADEQUATE: GradeStyle("Inadequate", "I", "g-inadequate", 1),
+    g: GradeStyle(i.word, i.letter, _CSS[g], i.rank) for g, i in GRADES.items()
 }
 
 CHART_LEVELS = {4: "Outstanding", 3: "Good", 2: "Requires improvement", 1: "Inadequate"}
