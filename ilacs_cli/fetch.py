@@ -585,7 +585,9 @@ class _Run:
         self.summary = FetchSummary(dry_run=options.dry_run)
         #: files downloaded (or found on disk) for extraction, in order, with the library
         #: id each had (a changed file keeps it)
-        self.pending: list[tuple[FetchedFile, str | None]] = []
+        # (the file's record, the entry it replaces, that entry's sha256 then: renames
+        # in the same run are followed by it)
+        self.pending: list[tuple[FetchedFile, str | None, str | None]] = []
         self.downloads_done = False
 
     # -- discovery ----------------------------------------------------------------------------
@@ -710,7 +712,7 @@ class _Run:
         previous_id = self._entry_id(prev)
         if plan.action == "extract":
             assert prev is not None
-            self.pending.append((replace(prev), previous_id))
+            self.pending.append((replace(prev), previous_id, self._entry_sha(prev, previous_id)))
             return
         dest = self.folder / _file_name(plan.provider, plan.publication)
         # a file with no recorded sha256 (a run stopped between the rename and the record);
@@ -719,7 +721,7 @@ class _Run:
         if adoptable and _whole_pdf(dest):
             # renamed into place by a run that was stopped before it could record it
             item = self._record(plan, FetchStatus.downloaded, sha256=_sha256(dest), path=str(dest))
-            self.pending.append((item, None))
+            self.pending.append((item, None, None))
             return
         self.listener.doing(f"{plan.provider.name}: {plan.publication.name}")
         conditional = (
@@ -779,7 +781,16 @@ class _Run:
         )
         if prev is not None and prev.path and Path(prev.path) != dest:
             Path(prev.path).unlink(missing_ok=True)  # the older version, under its old name
-        self.pending.append((item, previous_id))
+        self.pending.append((item, previous_id, self._entry_sha(prev, previous_id)))
+
+    def _entry_sha(self, row: FetchedFile | None, entry_id: str | None) -> str | None:
+        """The sha256 of the entry ``entry_id`` (the one ``row``'s URL had), to find it again
+        after a rename."""
+        if entry_id is None or self.lib is None:
+            return None
+        if row is not None and row.status is FetchStatus.added and row.sha256:
+            return row.sha256
+        return self.lib.get(entry_id).source.sha256 if entry_id in self.lib else None
 
     def _entry_id(self, row: FetchedFile | None) -> str | None:
         """The library entry a file URL had: by its sha256 when it is in the library (ids
@@ -811,7 +822,12 @@ class _Run:
             cached=None if self.options.force else (lambda sha: lib.cached(sha, PARSER_VERSION)),
         )
         for outcome in batch:
-            item, previous_id = self.pending[outcome.index]
+            item, previous_id, previous_sha = self.pending[outcome.index]
+            if previous_sha is not None and previous_id not in lib:
+                # renamed since it was looked up (a document of the same authority, date and
+                # kind saved meanwhile moved it to an id with its digits): find it by its bytes
+                entry = lib.find_sha(previous_sha)
+                previous_id = entry.id if entry is not None else None
             self._extracted(lib, outcome, item, previous_id)
             left = len(self.pending) - outcome.index - 1
             if self.downloads_done and left:
@@ -843,13 +859,6 @@ class _Run:
                 "published": outcome.report.published or item.published,
             }
         )
-        if previous_id is not None and previous_id not in lib:
-            # renamed since it was looked up (a document of the same authority, date and
-            # kind saved meanwhile moved it to an id with its digits): this URL's record
-            # followed the entry to its new id
-            record = lib.fetched(item.url)
-            if record is not None and record.report_id and record.report_id in lib:
-                previous_id = record.report_id
         try:
             if previous_id is not None:
                 saved = lib.replace(previous_id, report)
