@@ -646,18 +646,32 @@ _register_publish(app)
 def main() -> None:
     """The ``ilacs`` command. An exception that is not a domain error is a bug: one line on
     stderr and exit 5 (a traceback with ``--debug``), never a bare traceback and exit 1."""
+    stdout = sys.stdout = _WatchedStdout(sys.stdout)
     try:
-        app()
+        try:
+            app()
+        except SystemExit:
+            # a short output is still in the buffer: write it here, where a failure is
+            # handled, not in the interpreter's last flush
+            sys.stdout.flush()
+            raise
     except KeyboardInterrupt:
         sys.stderr.write("Error: interrupted\n")
         sys.exit(130)
     except OSError as exc:
-        if exc.errno not in _OUTPUT_ERRNOS:
+        # a full disk or quota where the output goes: the file the error names, or
+        # standard output (`> /dev/full`) when it is what still cannot be written; the
+        # same error and exit 7 as an unwritable `-o FILE`. Anything else is a bug.
+        where = exc.filename or ("standard output" if stdout.failed else None)
+        if exc.errno not in _OUTPUT_ERRNOS or where is None:
             _internal(exc)
-        # standard output cannot take the data (`> /dev/full`, a full disk, a quota): the
-        # same error as an unwritable `-o FILE`; nothing more is written to it
-        sys.stderr.write(_line("Error", "standard output", _cannot_write(exc)))
-        _drop_stdout()
+        if "--debug" in sys.argv[1:]:
+            import traceback
+
+            traceback.print_exception(exc)
+        sys.stderr.write(_line("Error", str(where), _cannot_write(exc)))
+        if where == "standard output":
+            _drop_stdout()
         sys.exit(int(ExitCode.OUTPUT))
     except Exception as exc:  # noqa: BLE001 - the last line of defence, by design
         _internal(exc)
@@ -674,11 +688,40 @@ def _cannot_write(exc: OSError) -> str:
     return f"cannot write ({exc.strerror or exc})"
 
 
+class _WatchedStdout:
+    """Standard output, noting whether a write to it failed (so a full disk there is told
+    apart from one under a file the command writes). Everything else is the stream's own."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self.failed = False
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except OSError:
+            self.failed = True
+            raise
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError:
+            self.failed = True
+            raise
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+
 def _drop_stdout() -> None:
     """Point standard output at /dev/null, so the interpreter's last flush does not fail."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        try:
+            os.dup2(devnull, sys.stdout.fileno())
+        finally:
+            os.close(devnull)
     except (OSError, ValueError):  # pragma: no cover - stdout already closed or not a file
         pass
 

@@ -96,15 +96,17 @@ def test_extract_output_on_a_full_disk(tmp_path, full, fmt):
         ("extract", str(SEED), str(ILACS_SEED), "--no-save", "-f", "jsonl"),
         ("diff", str(ILACS_SEED), str(SEED), "-f", "json"),
         ("schema",),
+        ("--version",),  # a few bytes, still in the buffer when the command returns
+        ("list", "-f", "json", "--library", "{tmp}/empty.sqlite3"),
     ],
 )
-def test_standard_output_on_a_full_disk(args):
+def test_standard_output_on_a_full_disk(args, tmp_path):
     """`> /dev/full`: stdout takes no data. The same one-line error and exit 7 as `-o` on a
     full disk, not "internal error ... a bug in ilacs", and no second complaint from the
     interpreter's last flush."""
     with open("/dev/full", "w") as dev_full:
         proc = subprocess.run(
-            [sys.executable, "-m", "ilacs_cli", *args],
+            [sys.executable, "-m", "ilacs_cli", *(a.format(tmp=tmp_path) for a in args)],
             stdout=dev_full,
             stderr=subprocess.PIPE,
             text=True,
