@@ -50,6 +50,7 @@ from .vocabulary import (
     area_info,
     area_order,
     comparability,
+    kind_words,
 )
 
 DIFF_SCHEMA_VERSION = "1"
@@ -699,7 +700,7 @@ _VISITS = (Kind.FOCUSED_VISIT, Kind.MONITORING_VISIT)
 
 
 def _kind_words(report: Report) -> str:
-    return report.kind.value.replace("_", " ")
+    return kind_words(report.kind)
 
 
 def _a(report: Report) -> str:

@@ -43,6 +43,7 @@ from pydantic import ValidationError
 from .errors import LibraryError, NotInLibrary, UnreadableDocument, UnsupportedDocument
 from .models import Area, Grade, Kind, Report
 from .search import index_report, unindex_report
+from .vocabulary import kind_words
 
 __all__ = [
     "BUSY_TIMEOUT_MS",
@@ -312,7 +313,7 @@ def short_forms(entry: Entry) -> set[str]:
 
 def _describe(entry: Entry) -> str:
     day = entry.date.isoformat() if entry.date else "no date"
-    return f"{entry.id} ({entry.kind.value.replace('_', ' ')}, {day})"
+    return f"{entry.id} ({kind_words(entry.kind)}, {day})"
 
 
 class AmbiguousId(NotInLibrary):

@@ -18,7 +18,7 @@ from .compare import (
 )
 from .render import grade_text, plain
 from .safe import printable
-from .vocabulary import area_info
+from .vocabulary import area_info, kind_words
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -61,7 +61,7 @@ def _dates(side: DiffSide) -> str:
 
 
 def _side_line(side: DiffSide) -> str:
-    return f"[bold]{_m(side.id)}[/bold] ({side.kind.value.replace('_', ' ')}, {_dates(side)})"
+    return f"[bold]{_m(side.id)}[/bold] ({kind_words(side.kind)}, {_dates(side)})"
 
 
 def where(e: Evidence) -> str:

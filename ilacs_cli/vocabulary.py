@@ -125,6 +125,13 @@ KINDS: dict[Kind, KindInfo] = {
 FRAMEWORK_OF_KIND: dict[Kind, Framework | None] = {k: i.framework for k, i in KINDS.items()}
 
 
+def kind_words(kind: Kind) -> str:
+    """The kind in running text: "focused visit", "ILACS inspection" (an acronym keeps its
+    capitals)."""
+    word = kind_info(kind).word
+    return word if word[1:2].isupper() else word[:1].lower() + word[1:]
+
+
 def kind_info(kind: Kind) -> KindInfo:
     """The kind's entry; a kind without one gets plain words (no view crashes on it)."""
     info = KINDS.get(kind)

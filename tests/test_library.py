@@ -148,7 +148,7 @@ def test_two_documents_with_the_same_authority_date_and_kind_both_carry_digits(l
         lib.get("salford-2023")
     assert err.value.exit_code == ExitCode.UNREADABLE
     assert str(err.value).startswith("salford-2023: names 3 documents: ")
-    assert f"{first} (ilacs inspection, 2023-11-10)" in str(err.value)
+    assert f"{first} (ILACS inspection, 2023-11-10)" in str(err.value)
     assert str(err.value).endswith("use the id of the one you mean")
 
 
@@ -173,7 +173,7 @@ def test_short_forms_name_one_entry(lib, ilacs, visit):
         lib.resolve_id("salford-2023")
     assert str(err.value) == (
         "salford-2023: names 2 documents: salford-2023-03-02-monitoring-visit (monitoring "
-        f"visit, 2023-03-02); {SALFORD} (ilacs inspection, 2023-11-10); use the id of the "
+        f"visit, 2023-03-02); {SALFORD} (ILACS inspection, 2023-11-10); use the id of the "
         "one you mean"
     )
 
