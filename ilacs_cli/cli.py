@@ -665,10 +665,7 @@ def main() -> None:
         where = exc.filename or ("standard output" if stdout.failed else None)
         if exc.errno not in _OUTPUT_ERRNOS or where is None:
             _internal(exc)
-        if "--debug" in sys.argv[1:]:
-            import traceback
-
-            traceback.print_exception(exc)
+        _traceback_if_debug(exc)
         sys.stderr.write(_line("Error", str(where), _cannot_write(exc)))
         if where == "standard output":
             _drop_stdout()
@@ -726,12 +723,16 @@ def _drop_stdout() -> None:
         pass
 
 
-def _internal(exc: BaseException) -> None:
-    """A bug: one line on stderr and exit 5 (the traceback with ``--debug``)."""
+def _traceback_if_debug(exc: BaseException) -> None:
     if "--debug" in sys.argv[1:]:
         import traceback
 
         traceback.print_exception(exc)
+
+
+def _internal(exc: BaseException) -> None:
+    """A bug: one line on stderr and exit 5 (the traceback with ``--debug``)."""
+    _traceback_if_debug(exc)
     reason = f"internal error ({type(exc).__name__}: {exc}); this is a bug in ilacs"
     if "--debug" not in sys.argv[1:]:
         reason += " (--debug shows the traceback)"

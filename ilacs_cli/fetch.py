@@ -712,7 +712,7 @@ class _Run:
         previous_id = self._entry_id(prev)
         if plan.action == "extract":
             assert prev is not None
-            self.pending.append((replace(prev), previous_id, self._entry_sha(prev, previous_id)))
+            self.pending.append((replace(prev), previous_id, self._entry_sha(previous_id)))
             return
         dest = self.folder / _file_name(plan.provider, plan.publication)
         # a file with no recorded sha256 (a run stopped between the rename and the record);
@@ -781,16 +781,14 @@ class _Run:
         )
         if prev is not None and prev.path and Path(prev.path) != dest:
             Path(prev.path).unlink(missing_ok=True)  # the older version, under its old name
-        self.pending.append((item, previous_id, self._entry_sha(prev, previous_id)))
+        self.pending.append((item, previous_id, self._entry_sha(previous_id)))
 
-    def _entry_sha(self, row: FetchedFile | None, entry_id: str | None) -> str | None:
-        """The sha256 of the entry ``entry_id`` (the one ``row``'s URL had), to find it again
-        after a rename."""
-        if entry_id is None or self.lib is None:
+    def _entry_sha(self, entry_id: str | None) -> str | None:
+        """The sha256 of entry ``entry_id`` as stored, to find it again after a rename (read
+        only for a file about to be extracted in its place)."""
+        if entry_id is None or self.lib is None or entry_id not in self.lib:
             return None
-        if row is not None and row.status is FetchStatus.added and row.sha256:
-            return row.sha256
-        return self.lib.get(entry_id).source.sha256 if entry_id in self.lib else None
+        return self.lib.get(entry_id).source.sha256
 
     def _entry_id(self, row: FetchedFile | None) -> str | None:
         """The library entry a file URL had: by its sha256 when it is in the library (ids
