@@ -45,6 +45,7 @@ from .themes import GRADED_UNDER, SUBJECTS, Subject
 from .themes import themes_of as practice_themes_of
 from .vocabulary import (
     FRAMEWORK_OF_KIND,
+    VISIT_KINDS,
     Comparability,
     Framework,
     area_info,
@@ -696,7 +697,7 @@ def _map_areas(old: Iterable[Area], new: Iterable[Area]) -> list[tuple[Area | No
     return pairs
 
 
-_VISITS = (Kind.FOCUSED_VISIT, Kind.MONITORING_VISIT)
+_VISITS = VISIT_KINDS
 
 
 def _kind_words(report: Report) -> str:

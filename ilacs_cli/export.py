@@ -23,9 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from .models import GRADE_RANK, Area, Grade, Kind, Report, ThemeHit
+from .models import GRADE_RANK, Area, Grade, Report, ThemeHit
 from .register import register
 from .themes import focus_themes, themes_of
+from .vocabulary import VISIT_KINDS
 
 __all__ = [
     "with_site_facts",
@@ -52,7 +53,7 @@ GRADE_COLOURS: dict[str, tuple[str, str]] = {
     Grade.INADEQUATE.value: ("#D4351C", "#FFFFFF"),
 }
 
-VISITS = (Kind.FOCUSED_VISIT, Kind.MONITORING_VISIT)
+VISITS = VISIT_KINDS
 
 
 def _date(report: Report) -> dt.date | None:

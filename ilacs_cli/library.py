@@ -43,7 +43,7 @@ from pydantic import ValidationError
 from .errors import LibraryError, NotInLibrary, UnreadableDocument, UnsupportedDocument
 from .models import Area, Grade, Kind, Report
 from .search import index_report, unindex_report
-from .vocabulary import kind_words
+from .vocabulary import VISIT_KINDS, kind_words
 
 __all__ = [
     "BUSY_TIMEOUT_MS",
@@ -836,7 +836,7 @@ class Library:
         """For each authority slug, the latest stored report that has judgements."""
         by_slug: dict[str, list[Entry]] = {}
         for e in self.entries():
-            if e.kind not in (Kind.FOCUSED_VISIT, Kind.MONITORING_VISIT):
+            if e.kind not in VISIT_KINDS:
                 by_slug.setdefault(e.slug, []).append(e)
         latest: dict[str, Report] = {}
         for slug, entries in by_slug.items():

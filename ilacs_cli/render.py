@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from .models import Area, Grade, Kind, Report
 from .safe import printable
-from .vocabulary import GRADES, KINDS, area_info, kind_info
+from .vocabulary import GRADES, KINDS, VISIT_KINDS, area_info, kind_info
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -158,7 +158,7 @@ GRADE_LEGEND = (
 KIND_LEGEND = "FV/MV = focused/monitoring visit, SIF = single inspection framework (2014-18)"
 
 #: Kinds with no grades at all: their overall cell says so rather than a dash.
-UNGRADED_KINDS = frozenset(k for k, i in KINDS.items() if i.framework is None)
+UNGRADED_KINDS = VISIT_KINDS
 
 
 def short_grade(grade: Grade | None, label: str | None = None) -> RenderableType:

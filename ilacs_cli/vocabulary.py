@@ -124,6 +124,9 @@ KINDS: dict[Kind, KindInfo] = {
 #: The framework of each kind of document; None for documents without grades of their own.
 FRAMEWORK_OF_KIND: dict[Kind, Framework | None] = {k: i.framework for k, i in KINDS.items()}
 
+#: The visits: kinds with no grades at all (each has its own focus).
+VISIT_KINDS = frozenset(k for k, i in KINDS.items() if i.framework is None)
+
 
 def kind_words(kind: Kind) -> str:
     """The kind in running text: "focused visit", "ILACS inspection" (an acronym keeps its

@@ -68,6 +68,10 @@ def test_one_table_of_kinds_serves_every_view() -> None:
     assert KIND_SHORT == {k: i.short for k, i in KINDS.items()}
     assert FRAMEWORK_OF_KIND == {k: i.framework for k, i in KINDS.items()}
     assert UNGRADED_KINDS == {Kind.FOCUSED_VISIT, Kind.MONITORING_VISIT}
+    from ilacs_cli import compare, export
+    from ilacs_cli.vocabulary import VISIT_KINDS
+
+    assert compare._VISITS == export.VISITS == VISIT_KINDS == UNGRADED_KINDS
     assert (KINDS[Kind.SIF_INSPECTION].word, KINDS[Kind.SIF_INSPECTION].short) == (
         "SIF inspection",
         "SIF",
